@@ -1,0 +1,1 @@
+"""HTTP API (`/api/v1`), built on FastAPI; routes call services, never SQL directly."""

@@ -1,0 +1,59 @@
+"""Errors as JSON `{"error": {"code", "message", "details"}}` with the HTTP status that fits."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from orderhub.db.orders_repo import BadCursor
+from orderhub.orders.errors import ErrorCode, OrderError
+
+_STATUS = {
+    ErrorCode.ORDER_ILLEGAL_TRANSITION: 409,
+    ErrorCode.ORDER_CONCURRENT_CHANGE: 409,
+    ErrorCode.ORDER_DUPLICATE_CONFLICT: 409,
+    ErrorCode.ORDER_NOT_FOUND: 404,
+    ErrorCode.SHOP_NOT_FOUND: 404,
+    ErrorCode.ORDER_STATUS_UNKNOWN: 422,
+    ErrorCode.ORDER_INVALID: 422,
+}
+
+
+def error_body(
+    code: str, message: str, details: dict[str, object] | None = None
+) -> dict[str, object]:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(OrderError)
+    async def _order_error(_: Request, exc: OrderError) -> JSONResponse:
+        return JSONResponse(
+            error_body(exc.code.value, exc.message, exc.details), status_code=_STATUS[exc.code]
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = [
+            {
+                "field": ".".join(str(p) for p in err["loc"][1:]) or str(err["loc"][0]),
+                "in": str(err["loc"][0]),
+                "message": err["msg"],
+                "type": err["type"],
+            }
+            for err in exc.errors()
+        ]
+        message = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+        return JSONResponse(
+            error_body("VALIDATION_ERROR", message, {"fields": fields}), status_code=422
+        )
+
+    @app.exception_handler(BadCursor)
+    async def _bad_cursor(_: Request, exc: BadCursor) -> JSONResponse:
+        body = error_body(
+            "VALIDATION_ERROR",
+            str(exc),
+            {"fields": [{"field": "cursor", "in": "query", "message": str(exc), "type": "cursor"}]},
+        )
+        return JSONResponse(body, status_code=422)

@@ -1,0 +1,1 @@
+"""Channels: how orders arrive (platform adapters, file import, webhooks) and the shared ingest path."""

@@ -1,0 +1,1 @@
+"""Persistence: tables, engine, migrations and repositories (the only place that knows SQL)."""

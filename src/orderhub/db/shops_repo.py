@@ -1,0 +1,82 @@
+"""Shops (channel accounts). Credentials are written here and read only by adapters, never listed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from orderhub.db.schema import orders, shops
+from orderhub.orders.domain import ShopRef
+
+
+@dataclass(frozen=True, slots=True)
+class ShopView:
+    id: int
+    code: str
+    name: str
+    platform: str
+    currency: str
+    home_province: str
+    order_count: int
+
+    def __repr__(self) -> str:
+        return f"ShopView(code={self.code!r}, platform={self.platform!r})"
+
+
+def create_shop(
+    conn: Connection,
+    *,
+    code: str,
+    name: str,
+    platform: str,
+    currency: str,
+    home_province: str = "",
+    credentials: dict[str, Any] | None = None,
+    now: datetime,
+) -> ShopRef:
+    shop_id = conn.execute(
+        shops.insert().returning(shops.c.id),
+        {
+            "code": code,
+            "name": name,
+            "platform": platform,
+            "currency": currency,
+            "home_province": home_province,
+            "credentials": credentials,
+            "settings": None,
+            "created_at": now,
+        },
+    ).scalar_one()
+    return ShopRef(id=shop_id, code=code, platform=platform)
+
+
+def shop_by_code(conn: Connection, code: str) -> ShopRef | None:
+    row = conn.execute(
+        select(shops.c.id, shops.c.code, shops.c.platform).where(shops.c.code == code)
+    ).first()
+    return ShopRef(id=row.id, code=row.code, platform=row.platform) if row else None
+
+
+def list_shops(conn: Connection) -> list[ShopView]:
+    counts = select(orders.c.shop_id, func.count().label("n")).group_by(orders.c.shop_id).subquery()
+    query = (
+        select(
+            shops.c.id,
+            shops.c.code,
+            shops.c.name,
+            shops.c.platform,
+            shops.c.currency,
+            shops.c.home_province,
+            func.coalesce(counts.c.n, 0).label("order_count"),
+        )
+        .outerjoin(counts, counts.c.shop_id == shops.c.id)
+        .order_by(shops.c.id)
+    )
+    return [ShopView(**row._mapping) for row in conn.execute(query)]
+
+
+def count_shops(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(shops)).scalar_one())

@@ -1,0 +1,158 @@
+"""Load generated demo data: catalog in bulk, orders through the real ingest path and state machine."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine
+
+from orderhub.channels.ingest import ingest_orders
+from orderhub.db import catalog_repo, shops_repo
+from orderhub.demo.model import DemoData, DemoOrder
+from orderhub.orders.actions import transition_many
+from orderhub.orders.domain import ShopRef, utc_now
+from orderhub.orders.lifecycle import OrderStatus
+
+S = OrderStatus
+# The road an order normally travels; demo orders walk it up to their target status.
+HAPPY_PATH = (
+    S.RECEIVED,
+    S.APPROVED,
+    S.ALLOCATED,
+    S.PICKING,
+    S.PACKED,
+    S.SHIPPED,
+    S.IN_TRANSIT,
+    S.OUT_FOR_DELIVERY,
+    S.DELIVERED,
+    S.COMPLETED,
+)
+BATCH = 500
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadSummary:
+    shops: int
+    skus: int
+    warehouses: int
+    orders: int
+
+
+def path_to(target: OrderStatus) -> list[OrderStatus]:
+    """The statuses a new order passes through to reach `target` (excluding `received`)."""
+    if target in HAPPY_PATH:
+        return list(HAPPY_PATH[1 : HAPPY_PATH.index(target) + 1])
+    return [target]
+
+
+def load_demo(engine: Engine, data: DemoData, *, progress: Progress | None = None) -> LoadSummary:
+    now = utc_now()
+    with engine.begin() as conn:
+        shops = {
+            s.code: shops_repo.create_shop(
+                conn,
+                code=s.code,
+                name=s.name,
+                platform=s.platform,
+                currency=s.currency,
+                home_province=s.home_province,
+                now=now,
+            )
+            for s in data.shops
+        }
+        _load_catalog(conn, data)
+    by_shop: dict[str, list[DemoOrder]] = defaultdict(list)
+    for order in data.orders:
+        by_shop[order.shop_code].append(order)
+    for code, shop_orders in by_shop.items():
+        for start in range(0, len(shop_orders), BATCH):
+            batch = shop_orders[start : start + BATCH]
+            with engine.begin() as conn:
+                _ingest_and_advance(conn, shops[code], batch)
+            if progress:
+                progress(len(batch))
+    return LoadSummary(
+        shops=len(shops),
+        skus=len(data.skus) + len(data.bundles),
+        warehouses=len(data.warehouses),
+        orders=len(data.orders),
+    )
+
+
+def _load_catalog(conn: Connection, data: DemoData) -> None:
+    now = utc_now()
+    sku_rows = [
+        {
+            "code": s.code,
+            "title": s.title,
+            "category": s.category,
+            "attributes": s.attributes,
+            "price": s.price,
+            "cost": s.cost,
+            "weight_g": s.weight_g,
+            "barcode": s.barcode,
+            "is_bundle": False,
+            "created_at": now,
+        }
+        for s in data.skus
+    ] + [
+        {
+            "code": b.code,
+            "title": b.title,
+            "category": b.category,
+            "attributes": {},
+            "price": b.price,
+            "cost": None,
+            "weight_g": 0,
+            "barcode": None,
+            "is_bundle": True,
+            "created_at": now,
+        }
+        for b in data.bundles
+    ]
+    sku_ids = catalog_repo.insert_skus(conn, sku_rows)
+    for bundle in data.bundles:
+        catalog_repo.insert_bundle_components(
+            conn, sku_ids[bundle.code], [(sku_ids[c], q) for c, q in bundle.components]
+        )
+    wh_ids = catalog_repo.insert_warehouses(
+        conn,
+        [
+            {
+                "code": w.code,
+                "name": w.name,
+                "region": w.region,
+                "province": w.province,
+                "city": w.city,
+                "district": w.district,
+                "street": w.street,
+                "active": True,
+            }
+            for w in data.warehouses
+        ],
+    )
+    catalog_repo.insert_stock(conn, [(wh_ids[w], sku_ids[s], q) for w, s, q in data.stock], now=now)
+
+
+def _ingest_and_advance(conn: Connection, shop: ShopRef, batch: list[DemoOrder]) -> None:
+    result = ingest_orders(conn, shop, [o.draft for o in batch])
+    if result.invalid:
+        raise ValueError(f"demo generated invalid orders: {result.invalid[:3]}")
+    paths = {
+        result.order_ids[o.draft.platform_order_id]: path_to(o.target_status)
+        for o in batch
+        if o.target_status is not OrderStatus.RECEIVED
+    }
+    for step in range(max((len(p) for p in paths.values()), default=0)):
+        by_target: dict[OrderStatus, list[int]] = defaultdict(list)
+        for order_id, path in paths.items():
+            if step < len(path):
+                by_target[path[step]].append(order_id)
+        for target, ids in by_target.items():
+            moved = transition_many(conn, ids, target, actor="demo", reason="demo: simulated work")
+            if moved.refused:
+                raise ValueError(f"demo could not move orders: {list(moved.refused.values())[:3]}")

@@ -1,0 +1,1 @@
+"""Orders: the canonical order, its lifecycle state machine and the services that change it."""
