@@ -74,6 +74,7 @@ class Person:
     last_name: str = ""
     email: str | None = None
     utc_offset: int = 8
+    company: str = ""
 
     @property
     def name(self) -> str:
@@ -157,7 +158,7 @@ def _cn_nick(rng: random.Random) -> str:
     return f"tb{rng.randrange(10**9, 10**10)}"
 
 
-def platform_identity(rng: random.Random, platform: str, person: Person) -> tuple[str, str]:
+def _identity(rng: random.Random, platform: str, person: Person) -> tuple[str, str]:
     """A fresh (buyer_id, nick) for a person on a platform, shaped like that platform's ids."""
     if platform in ("tmall", "taobao"):
         return _open_uid(rng), _cn_nick(rng)
@@ -175,4 +176,39 @@ def platform_identity(rng: random.Random, platform: str, person: Person) -> tupl
         return str(rng.randint(20, 9_999)), person.name
     if platform == "pos":
         return f"M{rng.randrange(10**7):07d}", person.name
-    return f"KH-{person.key:04d}", person.name
+    return f"KH-{person.key:04d}", person.company or person.name
+
+
+class Identities:
+    """Per-platform buyer ids: the same person keeps one id per platform, never shared."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self._rng = rng
+        self._known: dict[tuple[int, str], tuple[str, str]] = {}
+        self._taken: set[tuple[str, str]] = set()
+
+    def of(self, platform: str, person: Person) -> tuple[str, str]:
+        """The (buyer_id, nick) of `person` on `platform`, created on first use."""
+        key = (person.key, platform)
+        found = self._known.get(key)
+        if found is None:
+            found = _identity(self._rng, platform, person)
+            while (platform, found[0]) in self._taken:
+                found = _identity(self._rng, platform, person)
+            self._taken.add((platform, found[0]))
+            self._known[key] = found
+        return found
+
+
+_COMPANY_WORDS = ("悦衣坊", "锦程", "衣品汇", "潮品", "优选", "恒信", "华联", "百汇", "新概念",
+                  "宏达", "嘉禾", "尚品", "万家", "启航")
+_COMPANY_KINDS = ("服饰有限公司", "贸易有限公司", "商贸有限公司", "百货有限公司", "电子商务有限公司")
+
+
+def company_buyer(rng: random.Random, key: int, cum_weights: list[float]) -> Person:
+    """A wholesale customer: a company with a contact person at its warehouse or shop."""
+    contact = cn_person(rng, key, cum_weights)
+    city = contact.address.city
+    short = (contact.address.district if "自治州" in city else city).removesuffix("市")
+    company = short + rng.choice(_COMPANY_WORDS) + rng.choice(_COMPANY_KINDS)
+    return Person(key, contact.address, company=company)

@@ -1,0 +1,63 @@
+"""Money stays exact and times stay UTC through both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from orderhub.db.schema import orders
+from orderhub.orders.domain import ShopRef
+from orderhub.channels.ingest import ingest_orders
+from orderhub.db import shops_repo
+from tests.factories import draft
+
+
+def _shop(engine: Engine) -> ShopRef:
+    with engine.begin() as conn:
+        shop = shops_repo.shop_by_code(conn, "manual")
+    assert shop is not None
+    return shop
+
+
+def test_large_and_fine_amounts_round_trip_exactly(engine: Engine) -> None:
+    big = Decimal("98765432109876.5432")
+    goods = draft().goods_amount
+    order = draft(shipping_fee=big - goods + Decimal("5.00"), total=big)
+    with engine.begin() as conn:
+        result = ingest_orders(conn, _shop(engine), [order])
+        assert result.created == 1, result.invalid
+        row = conn.execute(select(orders.c.total_amount, orders.c.shipping_fee)).one()
+    assert row.total_amount == big
+    assert isinstance(row.total_amount, Decimal)
+
+
+def test_sums_in_sql_are_exact(engine: Engine) -> None:
+    with engine.begin() as conn:
+        ingest_orders(conn, _shop(engine), [draft(f"T{i}") for i in range(10)])
+        total = conn.execute(select(func.sum(orders.c.total_amount))).scalar_one()
+    assert total == Decimal("2029.00")
+
+
+def test_times_come_back_as_the_same_instant_in_utc(engine: Engine) -> None:
+    beijing = timezone(timedelta(hours=8))
+    placed = datetime(2026, 11, 11, 0, 0, 1, 123456, tzinfo=beijing)
+    with engine.begin() as conn:
+        ingest_orders(conn, _shop(engine), [draft(placed_at=placed, paid_at=placed,
+                                                  platform_updated_at=placed)])
+        stored = conn.execute(select(orders.c.placed_at)).scalar_one()
+    assert stored == placed
+    assert stored.tzinfo is not None and stored.utcoffset() == timedelta(0)
+    assert stored.hour == 16 and stored.day == 10
+
+
+def test_naive_times_are_refused_before_they_reach_the_database(engine: Engine) -> None:
+    from orderhub.db.types import UTCDateTime
+
+    with pytest.raises(ValueError, match="naive"):
+        UTCDateTime().process_bind_param(datetime(2026, 1, 1), engine.dialect)
+    assert UTCDateTime().process_result_value(datetime(2026, 1, 1), engine.dialect) == datetime(
+        2026, 1, 1, tzinfo=UTC
+    )
