@@ -18,8 +18,9 @@ def test_health_is_503_when_the_database_cannot_be_reached() -> None:
     dead_port = free_port()
     container = build(Settings(database_url=f"postgresql+psycopg://x@127.0.0.1:{dead_port}/none"))
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(container), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(container), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

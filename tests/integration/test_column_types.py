@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Engine, func, select
 
-from orderhub.db.schema import orders
-from orderhub.orders.domain import ShopRef
 from orderhub.channels.ingest import ingest_orders
 from orderhub.db import shops_repo
+from orderhub.db.schema import orders
+from orderhub.orders.domain import ShopRef
 from tests.factories import draft
 
 
@@ -45,8 +45,11 @@ def test_times_come_back_as_the_same_instant_in_utc(engine: Engine) -> None:
     beijing = timezone(timedelta(hours=8))
     placed = datetime(2026, 11, 11, 0, 0, 1, 123456, tzinfo=beijing)
     with engine.begin() as conn:
-        ingest_orders(conn, _shop(engine), [draft(placed_at=placed, paid_at=placed,
-                                                  platform_updated_at=placed)])
+        ingest_orders(
+            conn,
+            _shop(engine),
+            [draft(placed_at=placed, paid_at=placed, platform_updated_at=placed)],
+        )
         stored = conn.execute(select(orders.c.placed_at)).scalar_one()
     assert stored == placed
     assert stored.tzinfo is not None and stored.utcoffset() == timedelta(0)

@@ -17,8 +17,9 @@ from tests.factories import draft
 
 def make_shop(engine: Engine, code: str = "tmall-flagship") -> ShopRef:
     with engine.begin() as conn:
-        return shops_repo.create_shop(conn, code=code, name="天猫旗舰店", platform="tmall",
-                                      currency="CNY", now=utc_now())
+        return shops_repo.create_shop(
+            conn, code=code, name="天猫旗舰店", platform="tmall", currency="CNY", now=utc_now()
+        )
 
 
 def count(engine: Engine, table: object, *where: object) -> int:
@@ -31,8 +32,13 @@ def test_a_new_order_is_stored_with_lines_payload_and_a_received_event(engine: E
     order = draft()
     with engine.begin() as conn:
         result = ingest_orders(conn, shop, [order])
-    assert result.as_counts() == {"received": 1, "created": 1, "updated": 0, "unchanged": 0,
-                                  "invalid": 0}
+    assert result.as_counts() == {
+        "received": 1,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "invalid": 0,
+    }
     with engine.connect() as conn:
         header = conn.execute(select(orders)).one()
         lines = conn.execute(select(order_lines).order_by(order_lines.c.line_no)).all()
@@ -42,10 +48,16 @@ def test_a_new_order_is_stored_with_lines_payload_and_a_received_event(engine: E
     assert header.total_amount == Decimal("202.90") and header.goods_amount == Decimal("207.90")
     assert header.receiver_district == "浦东新区"
     assert [(ln.sku_code, ln.quantity, ln.spec) for ln in lines] == [
-        ("TS-BLK-XL", 2, "颜色分类:黑色;尺码:XL"), ("BAG-CNV", 1, "")]
+        ("TS-BLK-XL", 2, "颜色分类:黑色;尺码:XL"),
+        ("BAG-CNV", 1, ""),
+    ]
     assert payload.payload == order.raw_payload and payload.order_id == header.id
     assert (event.kind, event.from_status, event.to_status, event.actor) == (
-        "received", None, "received", "channel:tmall-flagship")
+        "received",
+        None,
+        "received",
+        "channel:tmall-flagship",
+    )
 
 
 def test_the_same_order_delivered_100_times_is_one_order_with_one_received_event(
@@ -77,8 +89,11 @@ def test_a_newer_version_updates_what_the_platform_may_change_and_says_what(
 ) -> None:
     shop = make_shop(engine)
     old = draft(payment_status=PaymentStatus.UNPAID, paid_at=None)
-    new = draft(minutes=30, buyer_note="请周末送货",
-                receiver=replace(old.receiver, street="世纪大道200号 5栋101室"))
+    new = draft(
+        minutes=30,
+        buyer_note="请周末送货",
+        receiver=replace(old.receiver, street="世纪大道200号 5栋101室"),
+    )
     new = replace(new, placed_at=old.placed_at)
     with engine.begin() as conn:
         ingest_orders(conn, shop, [old])
@@ -92,8 +107,12 @@ def test_a_newer_version_updates_what_the_platform_may_change_and_says_what(
     assert header.payment_status == "paid" and header.buyer_note == "请周末送货"
     assert header.receiver_street == "世纪大道200号 5栋101室"
     assert header.version == 2
-    assert set(event.data["changed"]) == {"payment_status", "paid_at", "buyer_note",
-                                          "receiver_street"}
+    assert set(event.data["changed"]) == {
+        "payment_status",
+        "paid_at",
+        "buyer_note",
+        "receiver_street",
+    }
     assert event.data["changed"]["payment_status"] == ["unpaid", "paid"]
     assert payload == new.raw_payload
 
@@ -129,7 +148,8 @@ def test_invalid_orders_are_reported_and_not_stored_while_the_rest_go_in(engine:
         result = ingest_orders(conn, shop, [draft("GOOD-1"), bad])
     assert result.created == 1
     assert [(pid, [c for c, _, _ in problems]) for pid, problems in result.invalid] == [
-        ("BAD-1", ["AMOUNT_MISMATCH"])]
+        ("BAD-1", ["AMOUNT_MISMATCH"])
+    ]
     assert count(engine, orders) == 1
 
 

@@ -18,9 +18,19 @@ def test_upgrading_an_up_to_date_database_changes_nothing(engine: Engine) -> Non
     before = set(inspect(engine).get_table_names())
     migrate.upgrade(engine)
     assert set(inspect(engine).get_table_names()) == before
-    assert {"orders", "order_lines", "order_events", "channel_orders", "shops", "skus",
-            "bundle_components", "warehouses", "stock", "customers",
-            "customer_identities"} <= before
+    assert {
+        "orders",
+        "order_lines",
+        "order_events",
+        "channel_orders",
+        "shops",
+        "skus",
+        "bundle_components",
+        "warehouses",
+        "stock",
+        "customers",
+        "customer_identities",
+    } <= before
 
 
 def test_orders_are_unique_per_shop_and_platform_order_id(engine: Engine) -> None:

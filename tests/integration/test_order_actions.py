@@ -31,7 +31,8 @@ def new_orders(engine: Engine, n: int = 1) -> list[int]:
 def history(engine: Engine, order_id: int) -> list[tuple[str, str | None, str | None, str, str]]:
     with engine.connect() as conn:
         rows = conn.execute(
-            select(order_events).where(order_events.c.order_id == order_id)
+            select(order_events)
+            .where(order_events.c.order_id == order_id)
             .order_by(order_events.c.id)
         ).all()
     return [(r.kind, r.from_status, r.to_status, r.actor, r.reason) for r in rows]
@@ -47,8 +48,13 @@ def test_a_transition_changes_the_status_and_records_who_why_and_when(engine: En
     with engine.begin() as conn:
         previous = transition_order(conn, order_id, S.APPROVED, actor="user:li", reason="checked")
     assert previous == "received" and status(engine, order_id) == "approved"
-    assert history(engine, order_id)[-1] == ("status_changed", "received", "approved",
-                                             "user:li", "checked")
+    assert history(engine, order_id)[-1] == (
+        "status_changed",
+        "received",
+        "approved",
+        "user:li",
+        "checked",
+    )
 
 
 def test_status_and_event_commit_or_roll_back_together(engine: Engine) -> None:
@@ -69,8 +75,12 @@ def test_an_illegal_change_is_refused_nothing_changes_and_the_refusal_is_kept(
     assert caught.value.code == ErrorCode.ORDER_ILLEGAL_TRANSITION
     assert status(engine, order_id) == "received"
     kind, from_status, to_status, actor, _ = history(engine, order_id)[-1]
-    assert (kind, from_status, to_status, actor) == ("transition_refused", "received", "shipped",
-                                                     "user:li")
+    assert (kind, from_status, to_status, actor) == (
+        "transition_refused",
+        "received",
+        "shipped",
+        "user:li",
+    )
 
 
 def test_unknown_order_is_reported_as_such(engine: Engine) -> None:
@@ -114,5 +124,9 @@ def test_batch_transition_moves_the_legal_ones_and_explains_the_rest(engine: Eng
     assert batch.refused[ids[0]].code == ErrorCode.ORDER_ILLEGAL_TRANSITION
     assert batch.refused[424242].code == ErrorCode.ORDER_NOT_FOUND
     assert all(status(engine, i) == "approved" for i in ids[1:])
-    assert history(engine, ids[1])[-1][:4] == ("status_changed", "received", "approved",
-                                               "rule:auto")
+    assert history(engine, ids[1])[-1][:4] == (
+        "status_changed",
+        "received",
+        "approved",
+        "rule:auto",
+    )

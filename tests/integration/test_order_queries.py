@@ -23,15 +23,19 @@ def shop_with_orders(engine: Engine) -> dict[str, int]:
     shop, other = make_shop(engine, "tmall-flagship"), make_shop(engine, "jd-store")
     people = [("王芳", "13900001111"), ("李娜", "13700002222"), ("刘洋", "18600003333")]
     drafts = [
-        draft(f"10{i:02d}", minutes=i * 60,
-              receiver=replace(draft().receiver, name=people[i % 3][0], phone=people[i % 3][1]))
+        draft(
+            f"10{i:02d}",
+            minutes=i * 60,
+            receiver=replace(draft().receiver, name=people[i % 3][0], phone=people[i % 3][1]),
+        )
         for i in range(30)
     ]
     with engine.begin() as conn:
         ids = ingest_orders(conn, shop, drafts).order_ids
         ids.update(ingest_orders(conn, other, [draft("JD-777", minutes=5)]).order_ids)
-        transition_many(conn, [ids["1000"], ids["1001"]], OrderStatus.APPROVED, actor="t",
-                        reason="r")
+        transition_many(
+            conn, [ids["1000"], ids["1001"]], OrderStatus.APPROVED, actor="t", reason="r"
+        )
     return ids
 
 
@@ -55,21 +59,29 @@ def test_pages_walk_every_order_once_newest_first(engine: Engine, shop_with_orde
 
 def test_filters_by_status_shop_and_time(engine: Engine, shop_with_orders) -> None:
     assert {o.platform_order_id for o in page(engine, statuses=("approved",)).items} == {
-        "1000", "1001"}
+        "1000",
+        "1001",
+    }
     assert [o.platform_order_id for o in page(engine, shop_code="jd-store").items] == ["JD-777"]
-    window = page(engine, placed_from=BASE_TIME + timedelta(hours=10),
-                  placed_to=BASE_TIME + timedelta(hours=13))
+    window = page(
+        engine,
+        placed_from=BASE_TIME + timedelta(hours=10),
+        placed_to=BASE_TIME + timedelta(hours=13),
+    )
     assert sorted(o.platform_order_id for o in window.items) == ["1010", "1011", "1012"]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("1007", {"1007"}),          # the order number
-    ("JD-7", {"JD-777"}),        # a number's beginning
-    ("13900001111", 10),         # the receiver's whole phone
-    ("2222", 10),                # the last digits, as buyers read them out
-    ("王", 10),                   # part of the receiver's name
-    ("100%", set()),             # wildcards are taken literally
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1007", {"1007"}),  # the order number
+        ("JD-7", {"JD-777"}),  # a number's beginning
+        ("13900001111", 10),  # the receiver's whole phone
+        ("2222", 10),  # the last digits, as buyers read them out
+        ("王", 10),  # part of the receiver's name
+        ("100%", set()),  # wildcards are taken literally
+    ],
+)
 def test_text_search(engine: Engine, shop_with_orders, text: str, expected) -> None:
     found = {o.platform_order_id for o in page(engine, text=text).items}
     if isinstance(expected, int):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from orderhub.orders.errors import ErrorCode, IllegalTransition, UnknownStatus
@@ -14,24 +16,38 @@ from orderhub.orders.lifecycle import (
 
 S = OrderStatus
 
-HAPPY_PATH = [S.RECEIVED, S.PENDING_REVIEW, S.APPROVED, S.ALLOCATED, S.PICKING, S.PACKED,
-              S.SHIPPED, S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED, S.COMPLETED]
+HAPPY_PATH = [
+    S.RECEIVED,
+    S.PENDING_REVIEW,
+    S.APPROVED,
+    S.ALLOCATED,
+    S.PICKING,
+    S.PACKED,
+    S.SHIPPED,
+    S.IN_TRANSIT,
+    S.OUT_FOR_DELIVERY,
+    S.DELIVERED,
+    S.COMPLETED,
+]
 
 
 def test_an_order_can_travel_the_whole_happy_path() -> None:
-    for current, target in zip(HAPPY_PATH, HAPPY_PATH[1:], strict=False):
+    for current, target in itertools.pairwise(HAPPY_PATH):
         check_transition(current, target)
 
 
-@pytest.mark.parametrize(("current", "target"), [
-    (S.RECEIVED, S.SHIPPED),          # cannot ship what was never approved or picked
-    (S.PENDING_REVIEW, S.ALLOCATED),  # allocation only after approval
-    (S.SHIPPED, S.CANCELLED),         # a parcel on the road is an after-sales case, not a cancel
-    (S.DELIVERED, S.RECEIVED),
-    (S.COMPLETED, S.RECEIVED),
-    (S.CANCELLED, S.APPROVED),
-    (S.RECEIVED, S.RECEIVED),
-])
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [
+        (S.RECEIVED, S.SHIPPED),  # cannot ship what was never approved or picked
+        (S.PENDING_REVIEW, S.ALLOCATED),  # allocation only after approval
+        (S.SHIPPED, S.CANCELLED),  # a parcel on the road is an after-sales case, not a cancel
+        (S.DELIVERED, S.RECEIVED),
+        (S.COMPLETED, S.RECEIVED),
+        (S.CANCELLED, S.APPROVED),
+        (S.RECEIVED, S.RECEIVED),
+    ],
+)
 def test_illegal_transitions_are_refused_with_a_stable_code(current: S, target: S) -> None:
     with pytest.raises(IllegalTransition) as caught:
         check_transition(current, target)
@@ -47,8 +63,9 @@ def test_the_error_lists_what_is_allowed_instead() -> None:
     assert caught.value.details["allowed"] == ["cancelled", "on_hold", "shipped"]
 
 
-@pytest.mark.parametrize("status", [S.RECEIVED, S.PENDING_REVIEW, S.APPROVED, S.ALLOCATED,
-                                    S.PICKING, S.PACKED])
+@pytest.mark.parametrize(
+    "status", [S.RECEIVED, S.PENDING_REVIEW, S.APPROVED, S.ALLOCATED, S.PICKING, S.PACKED]
+)
 def test_until_shipped_an_order_can_be_held_or_cancelled(status: S) -> None:
     assert can_transition(status, S.ON_HOLD)
     assert can_transition(status, S.CANCELLED)

@@ -39,12 +39,15 @@ def test_unknown_currency_is_refused_and_codes_are_normalised() -> None:
     assert caught.value.code == "CURRENCY_UNKNOWN"
 
 
-@pytest.mark.parametrize(("amount", "currency", "expected"), [
-    ("10.005", "CNY", "10.01"),   # half up, as receipts do
-    ("10.004", "CNY", "10.00"),
-    ("1500.5", "JPY", "1501"),    # yen has no minor unit
-    ("1.2345", "KWD", "1.235"),   # dinar has three
-])
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        ("10.005", "CNY", "10.01"),  # half up, as receipts do
+        ("10.004", "CNY", "10.00"),
+        ("1500.5", "JPY", "1501"),  # yen has no minor unit
+        ("1.2345", "KWD", "1.235"),  # dinar has three
+    ],
+)
 def test_rounding_follows_the_currency(amount: str, currency: str, expected: str) -> None:
     assert round_to_currency(Decimal(amount), currency) == Decimal(expected)
     assert str(round_to_currency(Decimal(amount), currency)) == expected

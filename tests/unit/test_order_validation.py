@@ -28,12 +28,22 @@ def test_total_that_does_not_add_up_is_reported_with_the_arithmetic() -> None:
 def test_each_kind_of_bad_input_gets_its_own_code_and_field() -> None:
     bad_line = LineDraft(title="T恤", quantity=-1, unit_price=Decimal("-1"))
     order = replace(
-        draft(), platform_order_id=" ", currency="XYZ", lines=(bad_line,),
-        buyer_note="x" * 2001, placed_at=datetime(2026, 11, 11),  # naive time
+        draft(),
+        platform_order_id=" ",
+        currency="XYZ",
+        lines=(bad_line,),
+        buyer_note="x" * 2001,
+        placed_at=datetime(2026, 11, 11),  # naive time
     )
     problems = validate_order(order)
-    assert codes(problems) >= {"ORDER_ID_MISSING", "CURRENCY_UNKNOWN", "LINE_QUANTITY_INVALID",
-                               "AMOUNT_NEGATIVE", "FIELD_TOO_LONG", "TIME_NAIVE"}
+    assert codes(problems) >= {
+        "ORDER_ID_MISSING",
+        "CURRENCY_UNKNOWN",
+        "LINE_QUANTITY_INVALID",
+        "AMOUNT_NEGATIVE",
+        "FIELD_TOO_LONG",
+        "TIME_NAIVE",
+    }
     fields = {field for _, field, _ in problems}
     assert {"lines[0].quantity", "buyer_note", "placed_at", "currency"} <= fields
 

@@ -6,7 +6,7 @@ import base64
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import Connection, Row, and_, or_, select, update
 
@@ -44,7 +44,7 @@ class BadCursor(ValueError):
     """The pagination cursor was not produced by us (or was cut)."""
 
 
-def _summary(row: Row[Any, Unpack[tuple[Any, ...]]]) -> OrderSummary:
+def _summary(row: Row[Any, *tuple[Any, ...]]) -> OrderSummary:
     return OrderSummary(**{name: row._mapping[name] for name in OrderSummary.__slots__})
 
 

@@ -100,9 +100,9 @@ def _colours(*names: str, main: float = 2.0) -> Axis:
 _CLOTHING_SIZES = {"S": 0.5, "M": 1.1, "L": 1.5, "XL": 1.3, "XXL": 0.7}
 
 
-def _sizes(*names: str, big_delta: int = 0) -> Axis:
+def _sizes(*names: str, big: int = 0) -> Axis:
     opts = tuple(
-        Opt(n, n, n, delta=big_delta if n == "XXL" else 0, weight=_CLOTHING_SIZES[n]) for n in names
+        Opt(n, n, n, delta=big if n == "XXL" else 0, weight=_CLOTHING_SIZES[n]) for n in names
     )
     return Axis("size", "尺码", opts)
 
@@ -120,227 +120,113 @@ def _axis(key: str, label: str, *opts: Opt) -> Axis:
     return Axis(key, label, opts)
 
 
-PRODUCTS: tuple[Product, ...] = (
-    Product(
-        "TS",
-        "纯棉圆领短袖T恤",
-        "悦享生活 纯棉圆领短袖T恤男女同款宽松打底衫",
-        "Cotton Crew-Neck T-Shirt",
-        "服装",
-        79,
-        35,
-        220,
-        10.0,
-        (
-            _colours("黑色", "白色", "灰色", "藏青"),
-            _sizes("S", "M", "L", "XL", "XXL", big_delta=10),
-        ),
-    ),
-    Product(
-        "HD",
-        "加绒连帽卫衣",
-        "悦享生活 加绒连帽卫衣秋冬款宽松休闲上衣",
-        "Fleece Pullover Hoodie",
-        "服装",
-        199,
-        38,
-        650,
-        8.0,
-        (_colours("灰色", "黑色", "藏青", "米白"), _sizes("M", "L", "XL", "XXL", big_delta=10)),
-        featured=True,
-    ),
-    Product(
-        "JN",
-        "直筒牛仔裤",
-        "悦享生活 弹力直筒牛仔裤男士修身百搭长裤",
-        "Straight-Fit Stretch Jeans",
-        "服装",
-        259,
-        40,
-        700,
-        5.0,
-        (
-            _colours("深蓝", "浅蓝", "黑色"),
-            _axis(
-                "size",
-                "尺码",
-                *(
-                    Opt(w, w, f"W{w}", weight=x)
-                    for w, x in (
-                        ("28", 0.5),
-                        ("29", 0.8),
-                        ("30", 1.2),
-                        ("31", 1.2),
-                        ("32", 1.0),
-                        ("34", 0.6),
-                    )
-                ),
-            ),
-        ),
-    ),
-    Product(
-        "SN",
-        "轻便跑步运动鞋",
-        "悦享生活 轻便透气跑步鞋男女款减震运动鞋",
-        "Lightweight Running Shoes",
-        "鞋靴",
-        399,
-        42,
-        900,
-        5.0,
-        (_colours("黑色", "白色", "灰色"), _shoe_sizes()),
-    ),
-    Product(
-        "DJ",
-        "90白鸭绒羽绒服",
-        "悦享生活 90白鸭绒连帽羽绒服冬季加厚保暖外套",
-        "90% Duck Down Puffer Jacket",
-        "服装",
-        899,
-        45,
-        1100,
-        6.0,
-        (_colours("黑色", "藏青", "军绿", "米白"), _sizes("M", "L", "XL", "XXL", big_delta=30)),
-        featured=True,
-    ),
-    Product(
-        "BW",
-        "316不锈钢保温杯",
-        "悦享生活 316不锈钢保温杯大容量便携水杯",
-        "316 Stainless Insulated Bottle",
-        "家居",
-        129,
-        33,
-        380,
-        7.0,
-        (
-            _colours("黑色", "白色", "粉色", "藏青"),
-            _axis(
-                "capacity",
-                "容量",
-                Opt("350ml", "350", "350 ml", weight=0.8),
-                Opt("500ml", "500", "500 ml", 20, 1.2),
-            ),
-        ),
-        featured=True,
-    ),
-    Product(
-        "TEA",
-        "明前龙井茶叶礼盒",
-        "悦享生活 2026新茶明前龙井绿茶茶叶礼盒装",
-        "Longjing Green Tea Gift Box",
-        "食品",
-        288,
-        40,
-        650,
-        3.0,
-        (
-            _axis(
-                "weight",
-                "净含量",
-                Opt("250g", "250G", "250 g", weight=1.5),
-                Opt("500g", "500G", "500 g", 230),
-            ),
-        ),
-    ),
-    Product(
-        "PC",
-        "磁吸手机壳",
-        "悦享生活 磁吸防摔手机壳全包硅胶保护套",
-        "MagSafe Shockproof Phone Case",
-        "数码配件",
-        49,
-        25,
-        60,
-        6.0,
-        (
-            _colours("透明", "黑色"),
-            _axis(
-                "model",
-                "适用型号",
-                *(
-                    Opt(m, c, m, weight=w)
-                    for m, c, w in (
-                        ("iPhone 15", "IP15", 0.8),
-                        ("iPhone 15 Pro", "IP15P", 0.9),
-                        ("iPhone 16", "IP16", 1.2),
-                        ("iPhone 16 Pro", "IP16P", 1.3),
-                        ("华为Mate 60", "M60", 0.8),
-                        ("小米14", "MI14", 0.6),
-                    )
-                ),
-            ),
-        ),
-    ),
-    Product(
-        "CB",
-        "帆布托特包",
-        "悦享生活 大容量帆布托特包通勤单肩包",
-        "Canvas Tote Bag",
-        "箱包",
-        69,
-        30,
-        300,
-        3.0,
-        (_colours("米白", "黑色", "卡其"),),
-    ),
-    Product(
-        "SK",
-        "中筒纯棉袜五双装",
-        "悦享生活 精梳棉中筒袜男女款5双装",
-        "Cotton Crew Socks (5 pairs)",
-        "服装",
-        39,
-        30,
-        200,
-        4.0,
-        (_colours("黑色", "白色", "灰色"),),
-    ),
-    Product(
-        "CAP",
-        "刺绣棒球帽",
-        "悦享生活 刺绣棒球帽男女百搭遮阳鸭舌帽",
-        "Embroidered Baseball Cap",
-        "配饰",
-        59,
-        28,
-        120,
-        2.5,
-        (_colours("黑色", "白色", "卡其", "藏青"),),
-    ),
-    Product(
-        "DL",
-        "快充数据线",
-        "悦享生活 编织快充数据线耐用充电线",
-        "Braided Fast-Charge Cable",
-        "数码配件",
-        29,
-        22,
-        50,
-        3.5,
-        (
-            _axis(
-                "connector",
-                "接口类型",
-                Opt("USB-C", "C", "USB-C", weight=1.4),
-                Opt("Lightning", "L", "Lightning"),
-            ),
-            _axis("length", "长度", Opt("1m", "1M", "1 m", weight=1.3), Opt("2m", "2M", "2 m", 10)),
-        ),
-    ),
-    Product(
-        "PJ",
-        "纯棉家居服套装",
-        "悦享生活 纯棉家居服套装长袖睡衣可外穿",
-        "Cotton Loungewear Set",
-        "服装",
-        169,
-        36,
-        500,
-        2.5,
-        (_colours("灰色", "粉色", "藏青"), _sizes("M", "L", "XL")),
-    ),
+# prefix: (short Chinese name, category, CNY list price, cost %, grams, popularity)
+_BASICS: dict[str, tuple[str, str, int, int, int, float]] = {
+    "TS": ("纯棉圆领短袖T恤", "服装", 79, 35, 220, 10.0),
+    "HD": ("加绒连帽卫衣", "服装", 199, 38, 650, 8.0),
+    "JN": ("直筒牛仔裤", "服装", 259, 40, 700, 5.0),
+    "SN": ("轻便跑步运动鞋", "鞋靴", 399, 42, 900, 5.0),
+    "DJ": ("90白鸭绒羽绒服", "服装", 899, 45, 1100, 6.0),
+    "BW": ("316不锈钢保温杯", "家居", 129, 33, 380, 7.0),
+    "TEA": ("明前龙井茶叶礼盒", "食品", 288, 40, 650, 3.0),
+    "PC": ("磁吸手机壳", "数码配件", 49, 25, 60, 6.0),
+    "CB": ("帆布托特包", "箱包", 69, 30, 300, 3.0),
+    "SK": ("中筒纯棉袜五双装", "服装", 39, 30, 200, 4.0),
+    "CAP": ("刺绣棒球帽", "配饰", 59, 28, 120, 2.5),
+    "DL": ("快充数据线", "数码配件", 29, 22, 50, 3.5),
+    "PJ": ("纯棉家居服套装", "服装", 169, 36, 500, 2.5),
+}
+# prefix: (marketplace listing title, English title)
+_TITLES: dict[str, tuple[str, str]] = {
+    "TS": ("悦享生活 纯棉圆领短袖T恤男女同款宽松打底衫", "Cotton Crew-Neck T-Shirt"),
+    "HD": ("悦享生活 加绒连帽卫衣秋冬款宽松休闲上衣", "Fleece Pullover Hoodie"),
+    "JN": ("悦享生活 弹力直筒牛仔裤男士修身百搭长裤", "Straight-Fit Stretch Jeans"),
+    "SN": ("悦享生活 轻便透气跑步鞋男女款减震运动鞋", "Lightweight Running Shoes"),
+    "DJ": ("悦享生活 90白鸭绒连帽羽绒服冬季加厚外套", "90% Duck Down Puffer Jacket"),
+    "BW": ("悦享生活 316不锈钢保温杯大容量便携水杯", "316 Stainless Insulated Bottle"),
+    "TEA": ("悦享生活 2026新茶明前龙井绿茶礼盒装", "Longjing Green Tea Gift Box"),
+    "PC": ("悦享生活 磁吸防摔手机壳全包保护套", "MagSafe Shockproof Phone Case"),
+    "CB": ("悦享生活 大容量帆布托特包通勤单肩包", "Canvas Tote Bag"),
+    "SK": ("悦享生活 精梳棉中筒袜男女款5双装", "Cotton Crew Socks (5 pairs)"),
+    "CAP": ("悦享生活 刺绣棒球帽男女百搭鸭舌帽", "Embroidered Baseball Cap"),
+    "DL": ("悦享生活 编织快充数据线耐用充电线", "Braided Fast-Charge Cable"),
+    "PJ": ("悦享生活 纯棉家居服套装长袖睡衣", "Cotton Loungewear Set"),
+}
+_FEATURED = frozenset({"HD", "DJ", "BW"})  # pushed in live streams
+_JEANS = (("28", 0.5), ("29", 0.8), ("30", 1.2), ("31", 1.2), ("32", 1.0), ("34", 0.6))
+_PHONES = (
+    ("iPhone 15", "IP15", 0.8),
+    ("iPhone 15 Pro", "IP15P", 0.9),
+    ("iPhone 16", "IP16", 1.2),
+    ("iPhone 16 Pro", "IP16P", 1.3),
+    ("华为Mate 60", "M60", 0.8),
+    ("小米14", "MI14", 0.6),
 )
+_AXES: dict[str, tuple[Axis, ...]] = {
+    "TS": (_colours("黑色", "白色", "灰色", "藏青"), _sizes("S", "M", "L", "XL", "XXL", big=10)),
+    "HD": (_colours("灰色", "黑色", "藏青", "米白"), _sizes("M", "L", "XL", "XXL", big=10)),
+    "JN": (
+        _colours("深蓝", "浅蓝", "黑色"),
+        Axis("size", "尺码", tuple(Opt(w, w, f"W{w}", weight=x) for w, x in _JEANS)),
+    ),
+    "SN": (_colours("黑色", "白色", "灰色"), _shoe_sizes()),
+    "DJ": (_colours("黑色", "藏青", "军绿", "米白"), _sizes("M", "L", "XL", "XXL", big=30)),
+    "BW": (
+        _colours("黑色", "白色", "粉色", "藏青"),
+        _axis(
+            "capacity",
+            "容量",
+            Opt("350ml", "350", "350 ml", 0, 0.8),
+            Opt("500ml", "500", "500 ml", 20, 1.2),
+        ),
+    ),
+    "TEA": (
+        _axis(
+            "weight",
+            "净含量",
+            Opt("250g", "250G", "250 g", 0, 1.5),
+            Opt("500g", "500G", "500 g", 230),
+        ),
+    ),
+    "PC": (
+        _colours("透明", "黑色"),
+        Axis("model", "适用型号", tuple(Opt(m, c, m, weight=w) for m, c, w in _PHONES)),
+    ),
+    "CB": (_colours("米白", "黑色", "卡其"),),
+    "SK": (_colours("黑色", "白色", "灰色"),),
+    "CAP": (_colours("黑色", "白色", "卡其", "藏青"),),
+    "DL": (
+        _axis(
+            "connector",
+            "接口类型",
+            Opt("USB-C", "C", "USB-C", 0, 1.4),
+            Opt("Lightning", "L", "Lightning"),
+        ),
+        _axis("length", "长度", Opt("1m", "1M", "1 m", 0, 1.3), Opt("2m", "2M", "2 m", 10)),
+    ),
+    "PJ": (_colours("灰色", "粉色", "藏青"), _sizes("M", "L", "XL")),
+}
+
+
+def _product(prefix: str) -> Product:
+    name, category, price, cost_pct, grams, popularity = _BASICS[prefix]
+    listing, name_en = _TITLES[prefix]
+    return Product(
+        prefix,
+        name,
+        listing,
+        name_en,
+        category,
+        price,
+        cost_pct,
+        grams,
+        popularity,
+        _AXES[prefix],
+        featured=prefix in _FEATURED,
+    )
+
+
+PRODUCTS: tuple[Product, ...] = tuple(_product(prefix) for prefix in _BASICS)
 
 # (code, title, English title, category, price, ((component, qty), ...), popularity)
 _BUNDLES: tuple[tuple[str, str, str, str, int, tuple[tuple[str, int], ...], float], ...] = (

@@ -15,14 +15,20 @@ INTL_PLATFORMS = frozenset({"shopify", "woocommerce", "amazon"})
 
 # (first id, id range) of platform SKU ids and listing (item/product) ids.
 _SKU_ID_RANGES: dict[str, tuple[int, int]] = {
-    "tmall": (5_000_000_000_000, 10**12), "taobao": (5_000_000_000_000, 10**12),
-    "jd": (100_000_000_000, 10**11), "pdd": (10**11, 9 * 10**10),
-    "douyin": (1_700_000_000_000_000_000, 10**17), "shopify": (44_000_000_000_000, 10**12),
+    "tmall": (5_000_000_000_000, 10**12),
+    "taobao": (5_000_000_000_000, 10**12),
+    "jd": (100_000_000_000, 10**11),
+    "pdd": (10**11, 9 * 10**10),
+    "douyin": (1_700_000_000_000_000_000, 10**17),
+    "shopify": (44_000_000_000_000, 10**12),
 }
 _ITEM_ID_RANGES: dict[str, tuple[int, int]] = {
-    "tmall": (600_000_000_000, 10**11), "taobao": (600_000_000_000, 10**11),
-    "jd": (10_000_000_000, 10**10), "pdd": (300_000_000_000, 10**11),
-    "douyin": (3_600_000_000_000_000_000, 10**17), "shopify": (8_000_000_000_000, 10**12),
+    "tmall": (600_000_000_000, 10**11),
+    "taobao": (600_000_000_000, 10**11),
+    "jd": (10_000_000_000, 10**10),
+    "pdd": (300_000_000_000, 10**11),
+    "douyin": (3_600_000_000_000_000_000, 10**17),
+    "shopify": (8_000_000_000_000, 10**12),
     "woocommerce": (100, 900),
 }
 
@@ -82,7 +88,8 @@ class OrderNumbers:
         self._seen: set[str] = set()
         self._day_counts: dict[str, int] = {}
         self._seq = {
-            "shopify": rng.randint(1_200, 3_000), "woocommerce": rng.randint(18_000, 24_000),
+            "shopify": rng.randint(1_200, 3_000),
+            "woocommerce": rng.randint(18_000, 24_000),
             "manual": rng.randint(300, 420),
         }.get(platform, 0)
         self._shopify_id = rng.randrange(5_900_000_000_000, 6_000_000_000_000)

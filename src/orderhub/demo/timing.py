@@ -12,6 +12,7 @@ S = OrderStatus
 HOUR = timedelta(hours=1)
 
 # Relative orders per local hour 0..23.
+# fmt: off
 HOUR_CURVES: dict[str, tuple[float, ...]] = {
     # Online shops: quiet 2-7h, peaks mid-morning, mid-afternoon and (biggest) 20-23h.
     "online": (4.0, 2.5, 1.2, 0.7, 0.5, 0.6, 1.2, 2.5, 4.0, 6.0, 8.0, 8.0,
@@ -20,12 +21,13 @@ HOUR_CURVES: dict[str, tuple[float, ...]] = {
     "live": (3.0, 1.0, 0.3, 0.2, 0.1, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.2,
              2.0, 2.0, 1.0, 1.0, 1.0, 1.0, 2.0, 6.0, 14.0, 18.0, 16.0, 8.0),
     # A shop open 10:00-22:00.
-    "store": (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4.0, 6.0,
-              7.0, 7.0, 8.0, 8.0, 8.0, 8.0, 9.0, 10.0, 8.0, 4.0, 0, 0),
+    "store": (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 4.0, 6.0,
+              7.0, 7.0, 8.0, 8.0, 8.0, 8.0, 9.0, 10.0, 8.0, 4.0, 0.0, 0.0),
     # Wholesale buyers order during office hours.
-    "office": (0, 0, 0, 0, 0, 0, 0, 0, 0.5, 5.0, 9.0, 9.0,
-               3.0, 5.0, 9.0, 9.0, 8.0, 6.0, 2.0, 0.5, 0.2, 0, 0, 0),
+    "office": (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 5.0, 9.0, 9.0,
+               3.0, 5.0, 9.0, 9.0, 8.0, 6.0, 2.0, 0.5, 0.2, 0.0, 0.0, 0.0),
 }
+# fmt: on
 
 _WEEKEND = {"online": 1.1, "live": 1.15, "store": 1.5, "office": 0.05}
 
@@ -65,7 +67,9 @@ class Clock:
             cached = self._cache[key] = list(accumulate(weights))
         return cached
 
-    def placed_at(self, rng: random.Random, curve: str, utc_offset: int, festival: bool) -> datetime:
+    def placed_at(
+        self, rng: random.Random, curve: str, utc_offset: int, festival: bool
+    ) -> datetime:
         """A time in [now - days, now), local hour following `curve` at `utc_offset` hours."""
         cum = self._cum_weights(curve, utc_offset, festival)
         while True:
@@ -95,23 +99,45 @@ def unpaid_chance(age_days: float, kind: str) -> float:
         return 0.0
     if age_days < 1:
         return 0.15
-    return 0.06 if age_days < 3 else 0.03
+    return 0.07 if age_days < 3 else 0.035
 
 
 def _table(*pairs: tuple[OrderStatus, float]) -> tuple[list[OrderStatus], list[float]]:
     return [s for s, _ in pairs], list(accumulate(w for _, w in pairs))
 
 
-_FRESH = _table((S.RECEIVED, 8), (S.PENDING_REVIEW, 10), (S.APPROVED, 18), (S.ALLOCATED, 18),
-                (S.PICKING, 14), (S.PACKED, 14), (S.ON_HOLD, 3), (S.CANCELLED, 2))
-_LEAVING = _table((S.SHIPPED, 25), (S.IN_TRANSIT, 45), (S.OUT_FOR_DELIVERY, 8),
-                  (S.DELIVERED, 15), (S.ON_HOLD, 2), (S.CANCELLED, 2))
-_ARRIVING = _table((S.SHIPPED, 4), (S.IN_TRANSIT, 18), (S.OUT_FOR_DELIVERY, 10),
-                   (S.DELIVERED, 62), (S.ON_HOLD, 2), (S.CANCELLED, 3))
-_SETTLING = _table((S.DELIVERED, 46), (S.COMPLETED, 45), (S.IN_TRANSIT, 1), (S.ON_HOLD, 3),
-                   (S.CANCELLED, 3))
-_DONE = _table((S.COMPLETED, 88), (S.DELIVERED, 6), (S.IN_TRANSIT, 1), (S.ON_HOLD, 2),
-               (S.CANCELLED, 3))
+_FRESH = _table(
+    (S.RECEIVED, 8),
+    (S.PENDING_REVIEW, 10),
+    (S.APPROVED, 18),
+    (S.ALLOCATED, 18),
+    (S.PICKING, 14),
+    (S.PACKED, 14),
+    (S.ON_HOLD, 3),
+    (S.CANCELLED, 2),
+)
+_LEAVING = _table(
+    (S.SHIPPED, 25),
+    (S.IN_TRANSIT, 45),
+    (S.OUT_FOR_DELIVERY, 8),
+    (S.DELIVERED, 15),
+    (S.ON_HOLD, 2),
+    (S.CANCELLED, 2),
+)
+_ARRIVING = _table(
+    (S.SHIPPED, 4),
+    (S.IN_TRANSIT, 18),
+    (S.OUT_FOR_DELIVERY, 10),
+    (S.DELIVERED, 62),
+    (S.ON_HOLD, 2),
+    (S.CANCELLED, 3),
+)
+_SETTLING = _table(
+    (S.DELIVERED, 46), (S.COMPLETED, 45), (S.IN_TRANSIT, 1), (S.ON_HOLD, 3), (S.CANCELLED, 3)
+)
+_DONE = _table(
+    (S.COMPLETED, 88), (S.DELIVERED, 6), (S.IN_TRANSIT, 1), (S.ON_HOLD, 2), (S.CANCELLED, 3)
+)
 
 
 def target_status(rng: random.Random, age_days: float, kind: str, paid: bool) -> OrderStatus:
