@@ -136,9 +136,10 @@ def orders_list(
     if as_json:
         _print_json([i.model_dump(mode="json") for i in items])
         return
-    table = Table(
-        "id", "shop", "order no", "status", "payment", "total", "receiver", "placed (UTC)"
-    )
+    table = Table("id", "shop")
+    table.add_column("order no", no_wrap=True)
+    for name in ("status", "payment", "total", "receiver", "placed (UTC)"):
+        table.add_column(name)
     for i in items:
         table.add_row(
             str(i.id),
@@ -147,7 +148,7 @@ def orders_list(
             i.status,
             i.payment_status,
             f"{i.total_amount} {i.currency}",
-            f"{i.receiver.name} {i.receiver.province}{i.receiver.city}",
+            f"{i.receiver.name} {i.receiver.city}",
             f"{i.placed_at:%Y-%m-%d %H:%M}",
         )
     console.print(table)
