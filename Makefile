@@ -25,7 +25,7 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.dev-installed lint typecheck
 	scripts/system-deps.sh
-	scripts/with-postgres.sh $(BIN)/pytest -q $(PYTEST_ARGS)
+	ORDERHUB_REQUIRE_PG=1 scripts/with-postgres.sh $(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests

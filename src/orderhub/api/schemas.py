@@ -14,15 +14,29 @@ from orderhub.orders.lifecycle import OrderStatus, PaymentStatus
 from orderhub.orders.views import EventView, LineView, OrderDetail, OrderSummary
 
 
-class ReceiverOut(BaseModel):
+class ReceiverBrief(BaseModel):
     name: str
     phone: str
     country: str
     province: str
     city: str
-    district: str | None = None
-    street: str | None = None
-    postcode: str | None = None
+    district: str
+
+    @classmethod
+    def of(cls, s: OrderSummary) -> ReceiverBrief:
+        return cls(
+            name=s.receiver_name,
+            phone=s.receiver_phone,
+            country=s.receiver_country,
+            province=s.receiver_province,
+            city=s.receiver_city,
+            district=s.receiver_district,
+        )
+
+
+class ReceiverOut(ReceiverBrief):
+    street: str
+    postcode: str
 
 
 class OrderSummaryOut(BaseModel):
@@ -35,12 +49,12 @@ class OrderSummaryOut(BaseModel):
     payment_status: str
     currency: str
     total_amount: Decimal
-    receiver: ReceiverOut
+    receiver: ReceiverBrief
     placed_at: datetime
     updated_at: datetime
 
     @classmethod
-    def of(cls, s: OrderSummary, receiver: ReceiverOut | None = None) -> OrderSummaryOut:
+    def of(cls, s: OrderSummary) -> OrderSummaryOut:
         return cls(
             id=s.id,
             shop=s.shop_code,
@@ -51,14 +65,7 @@ class OrderSummaryOut(BaseModel):
             payment_status=s.payment_status,
             currency=s.currency,
             total_amount=round_to_currency(s.total_amount, s.currency),
-            receiver=receiver
-            or ReceiverOut(
-                name=s.receiver_name,
-                phone=s.receiver_phone,
-                country=s.receiver_country,
-                province=s.receiver_province,
-                city=s.receiver_city,
-            ),
+            receiver=ReceiverBrief.of(s),
             placed_at=s.placed_at,
             updated_at=s.updated_at,
         )
@@ -109,6 +116,7 @@ class EventOut(BaseModel):
 
 
 class OrderOut(OrderSummaryOut):
+    receiver: ReceiverOut
     goods_amount: Decimal
     discount_amount: Decimal
     shipping_fee: Decimal
@@ -128,18 +136,14 @@ class OrderOut(OrderSummaryOut):
     def of_detail(cls, d: OrderDetail) -> OrderOut:
         s, cur = d.summary, d.summary.currency
         receiver = ReceiverOut(
-            name=s.receiver_name,
-            phone=s.receiver_phone,
-            country=s.receiver_country,
-            province=s.receiver_province,
-            city=s.receiver_city,
-            district=d.receiver_district,
+            **ReceiverBrief.of(s).model_dump(),
             street=d.receiver_street,
             postcode=d.receiver_postcode,
         )
-        base = OrderSummaryOut.of(s, receiver).model_dump()
+        base = OrderSummaryOut.of(s).model_dump(exclude={"receiver"})
         return cls(
             **base,
+            receiver=receiver,
             goods_amount=round_to_currency(d.goods_amount, cur),
             discount_amount=round_to_currency(d.discount_amount, cur),
             shipping_fee=round_to_currency(d.shipping_fee, cur),

@@ -35,6 +35,7 @@ _SUMMARY_COLUMNS = (
     orders.c.receiver_country,
     orders.c.receiver_province,
     orders.c.receiver_city,
+    orders.c.receiver_district,
     orders.c.placed_at,
     orders.c.updated_at,
 )

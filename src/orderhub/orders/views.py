@@ -52,6 +52,7 @@ class OrderSummary:
     receiver_country: str
     receiver_province: str
     receiver_city: str
+    receiver_district: str
     placed_at: datetime
     updated_at: datetime
 
@@ -67,7 +68,6 @@ class OrderDetail:
     buyer_email: str | None
     buyer_note: str
     seller_note: str
-    receiver_district: str
     receiver_street: str
     receiver_postcode: str
     customer_id: int | None
