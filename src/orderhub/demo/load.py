@@ -13,22 +13,11 @@ from orderhub.db import catalog_repo, shops_repo
 from orderhub.demo.model import DemoData, DemoOrder
 from orderhub.orders.actions import transition_many
 from orderhub.orders.domain import ShopRef, utc_now
-from orderhub.orders.lifecycle import OrderStatus
+from orderhub.orders.lifecycle import MAIN_PATH, OrderStatus
 
 S = OrderStatus
-# The road an order normally travels; demo orders walk it up to their target status.
-HAPPY_PATH = (
-    S.RECEIVED,
-    S.APPROVED,
-    S.ALLOCATED,
-    S.PICKING,
-    S.PACKED,
-    S.SHIPPED,
-    S.IN_TRANSIT,
-    S.OUT_FOR_DELIVERY,
-    S.DELIVERED,
-    S.COMPLETED,
-)
+# Demo orders walk the main path (skipping manual review) up to their target status.
+HAPPY_PATH = tuple(s for s in MAIN_PATH if s is not S.PENDING_REVIEW)
 BATCH = 500
 
 Progress = Callable[[int], None]

@@ -62,6 +62,21 @@ ALLOWED_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.MERGED: frozenset({S.RECEIVED}),
 }
 
+# The road an order normally travels from arrival to the end of the sale.
+MAIN_PATH: tuple[OrderStatus, ...] = (
+    S.RECEIVED,
+    S.PENDING_REVIEW,
+    S.APPROVED,
+    S.ALLOCATED,
+    S.PICKING,
+    S.PACKED,
+    S.SHIPPED,
+    S.IN_TRANSIT,
+    S.OUT_FOR_DELIVERY,
+    S.DELIVERED,
+    S.COMPLETED,
+)
+
 TERMINAL_STATUSES = frozenset(s for s, targets in ALLOWED_TRANSITIONS.items() if not targets)
 
 
