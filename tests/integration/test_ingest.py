@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 from orderhub.channels.ingest import ingest_orders
 from orderhub.db import shops_repo
 from orderhub.db.schema import channel_orders, order_events, order_lines, orders
-from orderhub.orders.domain import ShopRef, utc_now
+from orderhub.orders.domain import ChannelState, ShopRef, utc_now
 from orderhub.orders.lifecycle import PaymentStatus
 from tests.factories import draft
 
@@ -88,7 +88,11 @@ def test_a_newer_version_updates_what_the_platform_may_change_and_says_what(
     engine: Engine,
 ) -> None:
     shop = make_shop(engine)
-    old = draft(payment_status=PaymentStatus.UNPAID, paid_at=None)
+    old = draft(
+        payment_status=PaymentStatus.UNPAID,
+        paid_at=None,
+        channel_state=ChannelState.AWAITING_PAYMENT,
+    )
     new = draft(
         minutes=30,
         buyer_note="请周末送货",
@@ -112,6 +116,7 @@ def test_a_newer_version_updates_what_the_platform_may_change_and_says_what(
         "paid_at",
         "buyer_note",
         "receiver_street",
+        "channel_state",
     }
     assert event.data["changed"]["payment_status"] == ["unpaid", "paid"]
     assert payload == new.raw_payload
@@ -163,3 +168,39 @@ def test_the_address_is_not_rewritten_after_the_parcel_left(engine: Engine) -> N
         ingest_orders(conn, shop, [moved])
     with engine.connect() as conn:
         assert conn.execute(select(orders.c.receiver_city)).scalar_one() == "上海市"
+
+
+def test_platform_state_changes_move_the_order_or_leave_a_notice(engine: Engine) -> None:
+    shop = make_shop(engine)
+    with engine.begin() as conn:
+        ids = ingest_orders(conn, shop, [draft("A"), draft("B"), draft("C")]).order_ids
+        conn.execute(orders.update().values(status="shipped").where(orders.c.id == ids["C"]))
+    later = [
+        draft("A", minutes=10, channel_state=ChannelState.REFUND_REQUESTED),
+        draft("B", minutes=10, channel_state=ChannelState.CANCELLED),
+        draft("C", minutes=10, channel_state=ChannelState.CANCELLED),
+    ]
+    with engine.begin() as conn:
+        assert ingest_orders(conn, shop, later).updated == 3
+    with engine.connect() as conn:
+        status = dict(conn.execute(select(orders.c.platform_order_id, orders.c.status)).all())
+        notice = conn.execute(
+            select(order_events).where(order_events.c.kind == "channel_notice")
+        ).one()
+    assert status == {"A": "on_hold", "B": "cancelled", "C": "shipped"}
+    assert notice.order_id == ids["C"]
+    assert notice.data == {"code": "PLATFORM_CLOSED_AFTER_SHIPMENT"}
+
+
+def test_an_order_arrives_in_the_status_its_platform_state_calls_for(engine: Engine) -> None:
+    shop = make_shop(engine)
+    states = {
+        "P": ChannelState.AWAITING_PAYMENT,
+        "R": ChannelState.REFUND_REQUESTED,
+        "X": ChannelState.CANCELLED,
+        "F": ChannelState.COMPLETED,
+    }
+    with engine.begin() as conn:
+        ingest_orders(conn, shop, [draft(k, channel_state=v) for k, v in states.items()])
+        status = dict(conn.execute(select(orders.c.platform_order_id, orders.c.status)).all())
+    assert status == {"P": "received", "R": "on_hold", "X": "cancelled", "F": "completed"}

@@ -6,7 +6,6 @@ arriving after a newer one changes nothing; a newer one updates what the platfor
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,30 +13,11 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from orderhub.channels.ingest_updates import RECEIVER_FIELDS, apply_updates, payload_digest
+from orderhub.channels.status_policy import on_arrival
 from orderhub.db import ingest_repo, orders_repo
 from orderhub.orders.actions import status_event
 from orderhub.orders.domain import OrderDraft, Problem, ShopRef, utc_now, validate_order
-from orderhub.orders.lifecycle import OrderStatus
-
-# What a platform may still change on an order it already sent us, and until when.
-_UPDATABLE = ("payment_status", "paid_at", "buyer_note", "seller_note")
-_RECEIVER_FIELDS = (
-    "name",
-    "phone",
-    "country",
-    "province",
-    "city",
-    "district",
-    "street",
-    "postcode",
-)
-_SHIPPED_OR_LATER = {
-    OrderStatus.SHIPPED,
-    OrderStatus.IN_TRANSIT,
-    OrderStatus.OUT_FOR_DELIVERY,
-    OrderStatus.DELIVERED,
-    OrderStatus.COMPLETED,
-}
 
 
 @dataclass(slots=True)
@@ -88,16 +68,11 @@ def ingest_orders(
     result.created = len(created)
     result.order_ids.update(created)
     seen = [d for pid, d in latest.items() if pid not in new_ids]
-    updated, known = _apply_updates(conn, shop, seen, actor=actor, now=now)
+    updated, known = apply_updates(conn, shop, seen, actor=actor, now=now)
     result.order_ids.update(known)
     result.updated = updated
     result.unchanged = result.received - len(result.invalid) - result.created - result.updated
     return result
-
-
-def payload_digest(text: str) -> str:
-    """Fingerprint of a raw payload, to tell a re-delivery from a changed order."""
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _channel_row(shop: ShopRef, draft: OrderDraft, now: datetime) -> dict[str, Any]:
@@ -132,13 +107,14 @@ def _create_orders(
     for d in drafts:
         oid = order_id[d.platform_order_id]
         lines += [_line_row(oid, no, ln, sku_id) for no, ln in enumerate(d.lines, start=1)]
+        status, why = on_arrival(d.channel_state)
         events.append(
             status_event(
                 oid,
                 current=None,
-                target=d.status.value,
+                target=status.value,
                 actor=actor,
-                reason=f"received from {shop.platform}",
+                reason=f"received from {shop.platform}: {why}",
                 now=now,
                 kind="received",
             )
@@ -158,8 +134,10 @@ def _order_row(shop: ShopRef, d: OrderDraft, now: datetime) -> dict[str, Any]:
         "platform_order_id": d.platform_order_id,
         "channel": shop.platform,
         "order_type": d.order_type.value,
-        "status": d.status.value,
+        "status": on_arrival(d.channel_state)[0].value,
         "payment_status": d.payment_status.value,
+        "channel_state": d.channel_state.value,
+        "platform_status": d.platform_status[:128],
         "currency": d.currency.upper(),
         "goods_amount": d.goods_amount,
         "discount_amount": d.order_discount,
@@ -170,7 +148,7 @@ def _order_row(shop: ShopRef, d: OrderDraft, now: datetime) -> dict[str, Any]:
         "buyer_email": d.buyer_email,
         "buyer_note": d.buyer_note,
         "seller_note": d.seller_note,
-        **{f"receiver_{name}": getattr(r, name) for name in _RECEIVER_FIELDS},
+        **{f"receiver_{name}": getattr(r, name) for name in RECEIVER_FIELDS},
         "customer_id": None,
         "placed_at": d.placed_at,
         "paid_at": d.paid_at,
@@ -194,74 +172,3 @@ def _line_row(order_id: int, line_no: int, line: Any, sku_id: dict[str, int]) ->
         "unit_price": line.unit_price,
         "discount": line.discount,
     }
-
-
-def _apply_updates(
-    conn: Connection, shop: ShopRef, drafts: Sequence[OrderDraft], *, actor: str, now: datetime
-) -> tuple[int, dict[str, int]]:
-    """Apply newer versions of known orders; return (how many changed, {platform id: order id})."""
-    if not drafts:
-        return 0, {}
-    existing = ingest_repo.existing_channel_orders(
-        conn, shop.id, [d.platform_order_id for d in drafts]
-    )
-    columns = [*_UPDATABLE, "status", *(f"receiver_{n}" for n in _RECEIVER_FIELDS)]
-    current = ingest_repo.orders_by_key(
-        conn, [(shop.id, d.platform_order_id) for d in drafts], columns
-    )
-    updated, known = 0, {}
-    for d in drafts:
-        row = current[(shop.id, d.platform_order_id)]
-        known[d.platform_order_id] = row.id
-        channel = existing[d.platform_order_id]
-        if channel.payload_sha256 == payload_digest(
-            d.raw_payload
-        ) or not ingest_repo.replace_channel_payload_if_newer(
-            conn,
-            channel.id,
-            payload=d.raw_payload,
-            sha256=payload_digest(d.raw_payload),
-            version=d.version_time,
-            now=now,
-        ):
-            continue
-        changes = _changes(row, d)
-        values = {name: new for name, (_, new) in changes.items()}
-        ingest_repo.update_order_fields(
-            conn, row.id, {**values, "platform_updated_at": d.version_time, "updated_at": now}
-        )
-        orders_repo.insert_events(
-            conn,
-            [
-                {
-                    "order_id": row.id,
-                    "kind": "updated",
-                    "from_status": row.status,
-                    "to_status": row.status,
-                    "actor": actor,
-                    "reason": "newer version from the platform",
-                    "data": {
-                        "changed": {k: [_plain(o), _plain(n)] for k, (o, n) in changes.items()}
-                    },
-                    "created_at": now,
-                }
-            ],
-        )
-        updated += 1
-    return updated, known
-
-
-def _changes(row: Any, d: OrderDraft) -> dict[str, tuple[Any, Any]]:
-    incoming: dict[str, Any] = {
-        "payment_status": d.payment_status.value,
-        "paid_at": d.paid_at,
-        "buyer_note": d.buyer_note,
-        "seller_note": d.seller_note,
-    }
-    if OrderStatus(row.status) not in _SHIPPED_OR_LATER:
-        incoming.update({f"receiver_{n}": getattr(d.receiver, n) for n in _RECEIVER_FIELDS})
-    return {k: (getattr(row, k), v) for k, v in incoming.items() if getattr(row, k) != v}
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -44,6 +45,8 @@ shops = Table(
     Column("home_province", String(64), nullable=False, server_default=""),
     Column("credentials", JSON, nullable=True),  # never listed, logged or returned by the API
     Column("settings", JSON, nullable=True),
+    Column("pull_enabled", Boolean, nullable=False, server_default="0"),
+    Column("pull_interval_minutes", Integer, nullable=False, server_default="15"),
     Column("created_at", UTCDateTime, nullable=False),
 )
 
@@ -130,6 +133,8 @@ orders = Table(
     Column("order_type", String(16), nullable=False),
     Column("status", String(20), nullable=False),
     Column("payment_status", String(20), nullable=False),
+    Column("channel_state", String(20), nullable=False, server_default="paid"),
+    Column("platform_status", String(128), nullable=False, server_default=""),
     Column("currency", String(3), nullable=False),
     Column("goods_amount", Amount, nullable=False),
     Column("discount_amount", Amount, nullable=False),
@@ -211,4 +216,56 @@ channel_orders = Table(
     Column("order_id", Id, ForeignKey("orders.id"), nullable=True),
     UniqueConstraint("shop_id", "platform_order_id"),
     Index(None, "order_id"),
+)
+
+# Payloads that could not become orders: kept verbatim with the reason, until replayed or discarded.
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("shop_id", Id, ForeignKey("shops.id"), nullable=True),
+    Column("source", String(16), nullable=False),  # webhook | pull | import | api
+    Column("source_ref", String(255), nullable=False, server_default=""),
+    Column("platform_order_id", String(64), nullable=True),
+    Column("raw", LargeBinary, nullable=False),
+    Column("error_code", String(64), nullable=False),
+    Column("error_field", String(128), nullable=False, server_default=""),
+    Column("error_message", Text, nullable=False),
+    Column("status", String(16), nullable=False, server_default="open"),
+    Column("attempts", Integer, nullable=False, server_default="1"),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("resolved_at", UTCDateTime, nullable=True),
+    Column("resolved_by", String(128), nullable=True),
+    Column("order_id", Id, ForeignKey("orders.id"), nullable=True),
+    Index(None, "status", "received_at"),
+    Index(None, "shop_id", "status"),
+)
+
+# Refused webhooks and other security-relevant happenings; never holds the refused body's data.
+security_events = Table(
+    "security_events",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("shop_id", Id, ForeignKey("shops.id"), nullable=True),
+    Column("kind", String(64), nullable=False),
+    Column("remote_addr", String(64), nullable=False, server_default=""),
+    Column("detail", JSON, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index(None, "created_at"),
+)
+
+# Where each shop's incremental pull stands; saved in the same transaction as the page's orders.
+pull_cursors = Table(
+    "pull_cursors",
+    metadata,
+    Column("shop_id", Id, ForeignKey("shops.id"), primary_key=True),
+    Column("synced_until", UTCDateTime, nullable=True),  # every update before this is in
+    Column("window_start", UTCDateTime, nullable=True),  # the window being pulled, if any
+    Column("window_end", UTCDateTime, nullable=True),
+    Column("page_token", Text, nullable=True),
+    Column("pages", Integer, nullable=False, server_default="0"),
+    Column("last_run_at", UTCDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("locked_by", String(128), nullable=True),
+    Column("locked_until", UTCDateTime, nullable=True),
 )

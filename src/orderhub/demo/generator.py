@@ -21,7 +21,7 @@ from orderhub.demo.platforms import OrderNumbers
 from orderhub.demo.shops import SHOP_PLANS, Offer, ShopPlan, offers
 from orderhub.demo.stock import build_stock
 from orderhub.demo.timing import Clock, payment_delay, target_status, unpaid_chance
-from orderhub.orders.domain import Address, LineDraft, OrderDraft
+from orderhub.orders.domain import Address, ChannelState, LineDraft, OrderDraft
 from orderhub.orders.lifecycle import PaymentStatus
 
 __all__ = ["DEFAULT_NOW", "generate_demo"]
@@ -146,6 +146,7 @@ class _ShopRun:
             paid_at=paid_at,
             platform_updated_at=paid_at or placed,
             payment_status=PaymentStatus.PAID if paid_at else PaymentStatus.UNPAID,
+            channel_state=ChannelState.PAID if paid_at else ChannelState.AWAITING_PAYMENT,
             order_type=plan.order_type,
             buyer_id=buyer_id,
             buyer_nick=nick,

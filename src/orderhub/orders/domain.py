@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from orderhub.money import Money, MoneyError, check_currency
-from orderhub.orders.lifecycle import OrderStatus, PaymentStatus
+from orderhub.orders.lifecycle import PaymentStatus
 
 # Column limits shared with the database schema; longer values are refused, never cut.
 MAX_LEN = {
@@ -31,6 +31,18 @@ MAX_LEN = {
 }
 MAX_LINES = 500
 MAX_QUANTITY = 1_000_000
+
+
+class ChannelState(StrEnum):
+    """What the platform says about an order, in our words; `channels.status_policy` decides
+    what that means for our lifecycle (adapters only translate the platform's vocabulary)."""
+
+    AWAITING_PAYMENT = "awaiting_payment"
+    PAID = "paid"  # paid, waiting for the seller to ship
+    REFUND_REQUESTED = "refund_requested"  # buyer asked for a refund, seller has not agreed yet
+    SHIPPED = "shipped"  # the platform already shows it shipped (partly or wholly)
+    COMPLETED = "completed"  # buyer confirmed receipt / the platform finished the trade
+    CANCELLED = "cancelled"  # closed by buyer, seller or platform, or fully refunded
 
 
 class OrderType(StrEnum):
@@ -92,7 +104,8 @@ class OrderDraft:
     paid_at: datetime | None = None
     platform_updated_at: datetime | None = None
     payment_status: PaymentStatus = PaymentStatus.PAID
-    status: OrderStatus = OrderStatus.RECEIVED
+    channel_state: ChannelState = ChannelState.PAID
+    platform_status: str = ""  # the platform's own status text, kept as is
     order_type: OrderType = OrderType.RETAIL
     buyer_id: str | None = None
     buyer_nick: str | None = None

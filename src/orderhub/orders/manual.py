@@ -7,7 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from orderhub.channels.ingest import ingest_orders, payload_digest
+from orderhub.channels.ingest import ingest_orders
+from orderhub.channels.ingest_updates import payload_digest
 from orderhub.db import ingest_repo, shops_repo
 from orderhub.orders.domain import OrderDraft
 from orderhub.orders.errors import DuplicateConflict, InvalidOrder, ShopNotFound

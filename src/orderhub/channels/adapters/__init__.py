@@ -1,0 +1,1 @@
+"""One adapter per platform; each registers itself with `channels.registry`."""
