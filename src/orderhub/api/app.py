@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from orderhub import __version__
-from orderhub.api import routes_orders
+from orderhub.api import routes_channels, routes_orders
 from orderhub.api.deps import EngineDep
 from orderhub.api.errors import install_error_handlers
 from orderhub.bootstrap import Container
@@ -23,6 +23,7 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     install_error_handlers(app)
     app.include_router(routes_orders.router)
+    app.include_router(routes_channels.router)
 
     @app.get("/healthz", tags=["health"])
     def healthz(engine: EngineDep) -> JSONResponse:

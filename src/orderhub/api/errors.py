@@ -7,7 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from orderhub.db.orders_repo import BadCursor
-from orderhub.orders.errors import ErrorCode, OrderError
+from orderhub.errors import BusinessError, ErrorCode
 
 _STATUS = {
     ErrorCode.ORDER_ILLEGAL_TRANSITION: 409,
@@ -17,6 +17,15 @@ _STATUS = {
     ErrorCode.SHOP_NOT_FOUND: 404,
     ErrorCode.ORDER_STATUS_UNKNOWN: 422,
     ErrorCode.ORDER_INVALID: 422,
+    ErrorCode.SHOP_EXISTS: 409,
+    ErrorCode.SHOP_INVALID: 422,
+    ErrorCode.PLATFORM_UNSUPPORTED: 422,
+    ErrorCode.QUARANTINE_NOT_FOUND: 404,
+    ErrorCode.QUARANTINE_NOT_OPEN: 409,
+    ErrorCode.WEBHOOK_SIGNATURE_INVALID: 401,
+    ErrorCode.SYNC_IN_PROGRESS: 409,
+    ErrorCode.SYNC_FAILED: 502,
+    ErrorCode.IMPORT_FAILED: 422,
 }
 
 
@@ -27,10 +36,11 @@ def error_body(
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(OrderError)
-    async def _order_error(_: Request, exc: OrderError) -> JSONResponse:
+    @app.exception_handler(BusinessError)
+    async def _order_error(_: Request, exc: BusinessError) -> JSONResponse:
         return JSONResponse(
-            error_body(exc.code.value, exc.message, exc.details), status_code=_STATUS[exc.code]
+            error_body(exc.code.value, exc.message, exc.details),
+            status_code=_STATUS.get(exc.code, 400),
         )
 
     @app.exception_handler(RequestValidationError)

@@ -15,11 +15,10 @@ from orderhub.api.schemas import (
     OrderOut,
     OrderPageOut,
     OrderSummaryOut,
-    ShopOut,
     TransitionIn,
     TransitionOut,
 )
-from orderhub.db import orders_repo, shops_repo
+from orderhub.db import orders_repo
 from orderhub.orders.actions import transition_audited
 from orderhub.orders.domain import Address, LineDraft, OrderDraft, utc_now
 from orderhub.orders.errors import OrderNotFound
@@ -93,15 +92,6 @@ def change_status(
 ) -> TransitionOut:
     previous = transition_audited(engine, order_id, body.status, actor=actor, reason=body.reason)
     return TransitionOut(order_id=order_id, from_status=previous, to_status=body.status.value)
-
-
-@router.get("/shops", response_model=list[ShopOut], tags=["shops"])
-def list_shops(engine: EngineDep) -> list[ShopOut]:
-    with engine.connect() as conn:
-        return [
-            ShopOut(**{f: getattr(s, f) for f in ShopOut.model_fields})
-            for s in shops_repo.list_shops(conn)
-        ]
 
 
 def _draft_of(body: ManualOrderIn, now: datetime) -> OrderDraft:

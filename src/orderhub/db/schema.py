@@ -236,6 +236,7 @@ quarantine = Table(
     Column("received_at", UTCDateTime, nullable=False),
     Column("resolved_at", UTCDateTime, nullable=True),
     Column("resolved_by", String(128), nullable=True),
+    Column("resolution_note", Text, nullable=False, server_default=""),
     Column("order_id", Id, ForeignKey("orders.id"), nullable=True),
     Index(None, "status", "received_at"),
     Index(None, "shop_id", "status"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -80,3 +80,61 @@ def list_shops(conn: Connection) -> list[ShopView]:
 
 def count_shops(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(shops)).scalar_one())
+
+
+@dataclass(frozen=True, slots=True)
+class ShopRecord:
+    """A shop with what adapters need; `credentials` stays out of repr and logs."""
+
+    ref: ShopRef
+    name: str
+    currency: str
+    credentials: dict[str, Any] = field(repr=False)
+    pull_enabled: bool
+    pull_interval_minutes: int
+
+
+_RECORD_COLUMNS = (
+    shops.c.id,
+    shops.c.code,
+    shops.c.platform,
+    shops.c.name,
+    shops.c.currency,
+    shops.c.credentials,
+    shops.c.pull_enabled,
+    shops.c.pull_interval_minutes,
+)
+
+
+def _record(row: Any) -> ShopRecord:
+    return ShopRecord(
+        ref=ShopRef(id=row.id, code=row.code, platform=row.platform),
+        name=row.name,
+        currency=row.currency,
+        credentials=dict(row.credentials or {}),
+        pull_enabled=bool(row.pull_enabled),
+        pull_interval_minutes=row.pull_interval_minutes,
+    )
+
+
+def shop_record(conn: Connection, code: str) -> ShopRecord | None:
+    row = conn.execute(select(*_RECORD_COLUMNS).where(shops.c.code == code)).first()
+    return _record(row) if row else None
+
+
+def shop_record_by_id(conn: Connection, shop_id: int) -> ShopRecord | None:
+    row = conn.execute(select(*_RECORD_COLUMNS).where(shops.c.id == shop_id)).first()
+    return _record(row) if row else None
+
+
+def pull_enabled_shops(conn: Connection) -> list[ShopRecord]:
+    rows = conn.execute(select(*_RECORD_COLUMNS).where(shops.c.pull_enabled.is_(True)))
+    return [_record(row) for row in rows]
+
+
+def set_pull(conn: Connection, shop_id: int, *, enabled: bool, interval_minutes: int) -> None:
+    conn.execute(
+        shops.update()
+        .where(shops.c.id == shop_id)
+        .values(pull_enabled=enabled, pull_interval_minutes=interval_minutes)
+    )

@@ -2,29 +2,10 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Any
+from orderhub.errors import BusinessError as OrderError
+from orderhub.errors import ErrorCode
 
-
-class ErrorCode(StrEnum):
-    ORDER_ILLEGAL_TRANSITION = "ORDER_ILLEGAL_TRANSITION"
-    ORDER_STATUS_UNKNOWN = "ORDER_STATUS_UNKNOWN"
-    ORDER_NOT_FOUND = "ORDER_NOT_FOUND"
-    ORDER_CONCURRENT_CHANGE = "ORDER_CONCURRENT_CHANGE"
-    ORDER_INVALID = "ORDER_INVALID"
-    ORDER_DUPLICATE_CONFLICT = "ORDER_DUPLICATE_CONFLICT"
-    SHOP_NOT_FOUND = "SHOP_NOT_FOUND"
-
-
-class OrderError(Exception):
-    """Base of business errors: `code`, human `message`, machine-readable `details`."""
-
-    code: ErrorCode
-
-    def __init__(self, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
+__all__ = ["ErrorCode", "OrderError"]
 
 
 class IllegalTransition(OrderError):

@@ -1,0 +1,20 @@
+"""The `orderhub` command. `--json` prints machine-readable JSON only, for scripts."""
+
+from __future__ import annotations
+
+import typer
+
+from orderhub.cli import channels, orders, system
+
+app = typer.Typer(
+    help="OrderHub (汇单): every channel's orders in one place.", no_args_is_help=True
+)
+app.registered_commands += system.app.registered_commands
+app.command("sync")(channels.sync)
+app.add_typer(orders.app, name="orders")
+app.add_typer(channels.shops_app, name="shops")
+app.add_typer(channels.quarantine_app, name="quarantine")
+
+
+def main() -> None:
+    app()
