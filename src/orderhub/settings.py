@@ -21,3 +21,6 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     echo_sql: bool = False
+    scheduler: bool = Field(
+        default=True, description="run periodic channel pulls inside `orderhub serve`"
+    )

@@ -62,13 +62,44 @@ def serve(
     import uvicorn
 
     from orderhub.api.app import create_app
+    from orderhub.workers.scheduler import PullScheduler
 
     built = container()
     init_database(built)
     settings = built.settings
-    uvicorn.run(
-        create_app(built),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="info",
-    )
+    scheduler = PullScheduler(built.engine) if settings.scheduler else None
+    if scheduler:
+        scheduler.start()
+    try:
+        uvicorn.run(
+            create_app(built),
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level="info",
+        )
+    finally:
+        if scheduler:
+            scheduler.shutdown()
+
+
+@app.command()
+def worker() -> None:
+    """Run the periodic pulls without the API (for a separate worker process)."""
+    import signal
+    import threading
+
+    from orderhub.workers.scheduler import PullScheduler
+
+    built = container()
+    init_database(built)
+    scheduler = PullScheduler(built.engine)
+    scheduler.start()
+    console.print(f"pulling {len(scheduler.intervals)} shops; Ctrl+C to stop")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        scheduler.shutdown()

@@ -1,0 +1,1 @@
+"""Background work: periodic channel pulls (and later tracking polls, anomaly scans, outbox)."""
