@@ -120,6 +120,7 @@ class OrderOut(OrderSummaryOut):
     goods_amount: Decimal
     discount_amount: Decimal
     shipping_fee: Decimal
+    tax_amount: Decimal
     buyer_id: str | None
     buyer_nick: str | None
     buyer_email: str | None
@@ -147,6 +148,7 @@ class OrderOut(OrderSummaryOut):
             goods_amount=round_to_currency(d.goods_amount, cur),
             discount_amount=round_to_currency(d.discount_amount, cur),
             shipping_fee=round_to_currency(d.shipping_fee, cur),
+            tax_amount=round_to_currency(d.tax_amount, cur),
             buyer_id=d.buyer_id,
             buyer_nick=d.buyer_nick,
             buyer_email=d.buyer_email,

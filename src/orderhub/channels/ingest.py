@@ -142,6 +142,7 @@ def _order_row(shop: ShopRef, d: OrderDraft, now: datetime) -> dict[str, Any]:
         "goods_amount": d.goods_amount,
         "discount_amount": d.order_discount,
         "shipping_fee": d.shipping_fee,
+        "tax_amount": d.tax,
         "total_amount": d.total,
         "buyer_id": d.buyer_id,
         "buyer_nick": d.buyer_nick,

@@ -139,6 +139,7 @@ orders = Table(
     Column("goods_amount", Amount, nullable=False),
     Column("discount_amount", Amount, nullable=False),
     Column("shipping_fee", Amount, nullable=False),
+    Column("tax_amount", Amount, nullable=False, server_default="0"),
     Column("total_amount", Amount, nullable=False),
     Column("buyer_id", String(128), nullable=True),
     Column("buyer_nick", String(128), nullable=True),

@@ -101,6 +101,7 @@ class OrderDraft:
     total: Decimal
     shipping_fee: Decimal = Decimal(0)
     order_discount: Decimal = Decimal(0)
+    tax: Decimal = Decimal(0)  # tax charged on top of the prices (0 when prices include it)
     paid_at: datetime | None = None
     platform_updated_at: datetime | None = None
     payment_status: PaymentStatus = PaymentStatus.PAID
@@ -121,7 +122,7 @@ class OrderDraft:
 
     @property
     def expected_total(self) -> Decimal:
-        return self.goods_amount - self.order_discount + self.shipping_fee
+        return self.goods_amount - self.order_discount + self.shipping_fee + self.tax
 
     @property
     def version_time(self) -> datetime:
@@ -146,7 +147,7 @@ def validate_order(draft: OrderDraft) -> list[Problem]:
     problems += _check_lengths(draft)
     problems += _check_times(draft)
     problems += _check_lines(draft.lines)
-    for name in ("shipping_fee", "order_discount", "total"):
+    for name in ("shipping_fee", "order_discount", "tax", "total"):
         if getattr(draft, name) < 0:
             problems.append(("AMOUNT_NEGATIVE", name, f"{name} must not be negative"))
     if not problems and draft.expected_total != draft.total:
@@ -155,7 +156,9 @@ def validate_order(draft: OrderDraft) -> list[Problem]:
                 "AMOUNT_MISMATCH",
                 "total",
                 f"total {draft.total} does not equal lines {draft.goods_amount} - discount "
-                f"{draft.order_discount} + shipping {draft.shipping_fee} = {draft.expected_total}",
+                f"{draft.order_discount} + shipping {draft.shipping_fee}"
+                + (f" + tax {draft.tax}" if draft.tax else "")
+                + f" = {draft.expected_total}",
             )
         )
     return problems

@@ -63,6 +63,7 @@ class OrderDetail:
     goods_amount: Decimal
     discount_amount: Decimal
     shipping_fee: Decimal
+    tax_amount: Decimal
     buyer_id: str | None
     buyer_nick: str | None
     buyer_email: str | None

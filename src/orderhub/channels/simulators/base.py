@@ -76,19 +76,26 @@ def serve(handler: Handler) -> Iterator[str]:
 
     class _Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
 
         def _dispatch(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             headers = {k.lower(): v for k, v in self.headers.items()}
             reply = handler(self.command, self.path, headers, body)
-            self.send_response(reply.status)
+            try:
+                self.send_response(reply.status)
+            except (BrokenPipeError, ConnectionResetError):
+                return
             self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(reply.body)))
             for name, value in reply.headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(reply.body)
+            try:
+                self.wfile.write(reply.body)
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the client gave up (e.g. its timeout fired); nothing to tell it
 
         do_GET = do_POST = _dispatch  # noqa: N815
 

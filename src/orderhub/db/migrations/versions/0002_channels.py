@@ -71,6 +71,7 @@ def upgrade() -> None:
         sa.Column("received_at", orderhub.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("resolved_at", orderhub.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("resolved_by", sa.String(length=128), nullable=True),
+        sa.Column("resolution_note", sa.Text(), server_default="", nullable=False),
         sa.Column("order_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.ForeignKeyConstraint(
             ["order_id"], ["orders.id"], name=op.f("fk_quarantine_order_id_orders")
@@ -99,6 +100,14 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("platform_status", sa.String(length=128), server_default="", nullable=False)
         )
+        batch_op.add_column(
+            sa.Column(
+                "tax_amount",
+                orderhub.db.types.Amount(precision=18, scale=4),
+                server_default="0",
+                nullable=False,
+            )
+        )
 
     with op.batch_alter_table("shops", schema=None) as batch_op:
         batch_op.add_column(
@@ -118,6 +127,7 @@ def downgrade() -> None:
         batch_op.drop_column("pull_enabled")
 
     with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.drop_column("tax_amount")
         batch_op.drop_column("platform_status")
         batch_op.drop_column("channel_state")
 
