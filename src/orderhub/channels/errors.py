@@ -67,3 +67,12 @@ class SyncFailed(BusinessError):
 
     def __init__(self, shop: str, reason: str) -> None:
         super().__init__(f"pulling shop {shop!r} failed: {reason}", shop=shop, reason=reason)
+
+
+class ImportFailed(BusinessError):
+    """The file as a whole cannot be imported (unreadable, unknown format, missing columns)."""
+
+    code = ErrorCode.IMPORT_FAILED
+
+    def __init__(self, message: str, *, code: str = "IMPORT_FAILED") -> None:
+        super().__init__(message, reason=code)

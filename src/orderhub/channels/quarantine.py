@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine
 
 from orderhub.channels import registry
 from orderhub.channels.errors import QuarantineNotFound, QuarantineNotOpen
+from orderhub.channels.importer import reparse_import
 from orderhub.channels.ingest import ingest_orders
 from orderhub.channels.receive import Parsed, Rejected, parse_raw
 from orderhub.channels.shops import context_of
@@ -16,14 +16,6 @@ from orderhub.db import quarantine_repo, shops_repo
 from orderhub.db.quarantine_repo import QuarantineView
 from orderhub.db.shops_repo import ShopRecord
 from orderhub.orders.domain import utc_now, validate_order
-
-# source -> how to re-parse that source's raw bytes; file imports register theirs.
-Reparser = Callable[[ShopRecord, bytes, str], Parsed]
-_REPARSERS: dict[str, Reparser] = {}
-
-
-def register_reparser(source: str, reparser: Reparser) -> None:
-    _REPARSERS[source] = reparser
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +64,8 @@ def replay(engine: Engine, item_id: int, *, actor: str) -> ReplayOutcome:
 def _reparse(shop: ShopRecord | None, view: QuarantineView, raw: bytes) -> Parsed:
     if shop is None:
         return Rejected(raw, "SHOP_UNKNOWN", "the payload's shop no longer exists")
-    reparser = _REPARSERS.get(view.source)
-    if reparser is not None:
-        return reparser(shop, raw, view.source_ref)
+    if view.source == "import":
+        return reparse_import(shop, raw, view.source_ref)
     try:
         adapter = registry.adapter_for(shop.ref.platform)
     except LookupError:

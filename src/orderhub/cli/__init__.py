@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from orderhub.cli import channels, orders, system
+from orderhub.cli import channels, imports, orders, system
 
 app = typer.Typer(
     help="OrderHub (汇单): every channel's orders in one place.", no_args_is_help=True
 )
 app.registered_commands += system.app.registered_commands
 app.command("sync")(channels.sync)
+app.command("import")(imports.import_command)
 app.add_typer(orders.app, name="orders")
 app.add_typer(channels.shops_app, name="shops")
 app.add_typer(channels.quarantine_app, name="quarantine")
