@@ -33,7 +33,7 @@ def load_object(raw: str) -> JsonObject:
         raise ParseError("PAYLOAD_NOT_JSON", f"payload is not JSON: {exc}") from None
     if not isinstance(value, dict):
         raise ParseError(
-            "PAYLOAD_NOT_JSON", f"payload is a JSON {type(value).__name__}, not an object"
+            "PAYLOAD_NOT_OBJECT", f"payload is a JSON {type(value).__name__}, not an object"
         )
     return value
 
