@@ -449,3 +449,15 @@ def test_full_addresses_are_split_by_simple_rules(
 ) -> None:
     found = split_address(text)
     assert (found.province, found.city, found.district, found.street, found.postcode) == parts
+
+
+def test_an_unpaid_order_is_worth_its_amount_due_not_its_undiscounted_price() -> None:
+    header, rows = taobao_rows()
+    for row in rows:
+        row[header.index("订单状态")] = "等待买家付款"
+        row[header.index("买家实际支付金额")] = "0.00"
+        row[header.index("总金额")] = "1000.00"
+    [draft] = drafts(list(import_bytes(csv_bytes(header, rows), "taobao"))).values()
+    assert draft.payment_status is PaymentStatus.UNPAID
+    assert draft.total == Decimal("1000.00")
+    assert draft.expected_total == draft.total  # the coupon became the order discount

@@ -266,7 +266,10 @@ class OrderBuilder:
     def _money(self, rows: Sequence[Row]) -> StatedMoney:
         values = {name: self._amount(rows, name) for name in ORDER_AMOUNT_FIELDS}
         return StatedMoney(
-            values["total"], values["shipping_fee"] or ZERO, values["order_discount"] or ZERO
+            values["total"],
+            values["shipping_fee"] or ZERO,
+            values["order_discount"] or ZERO,
+            values["payable"],
         )
 
     def _amount(self, rows: Sequence[Row], name: str) -> Decimal | None:

@@ -11,7 +11,7 @@ Judgement calls:
   itemise (coupons, platform subsidies) and goes into `order_discount` (and is reported as
   `inferred`); nothing is spread over lines. When it is higher no rule explains it: the stated
   total is kept so `validate_order` reports AMOUNT_MISMATCH. An unpaid order stating 0 paid
-  keeps the computed amount due as its total.
+  takes the stated amount due (淘宝 总金额) as its total, or the computed one without it.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ class StatedMoney:
     total: Decimal | None
     shipping: Decimal
     discount: Decimal
+    payable: Decimal | None = None
 
 
 class LineReader:
@@ -138,6 +139,8 @@ def reconcile(lines: Sequence[LineDraft], money: StatedMoney, *, unpaid: bool) -
     goods = sum((line.amount for line in lines), ZERO)
     computed = goods - money.discount + money.shipping
     stated = money.total
+    if unpaid and not stated:
+        stated = money.payable  # nothing paid yet: the amount due is what the order is worth
     if stated is None or (unpaid and stated == ZERO):
         return Reconciled(computed, money.shipping, money.discount, ZERO)
     if stated < computed:

@@ -45,6 +45,7 @@ FIELDS: dict[str, str] = {
     "line_discount": "line discount",
     "line_amount": "line amount after line discount",
     "total": "amount the buyer paid for the order",
+    "payable": "amount due for the order (used while it is unpaid and states 0 paid)",
     "shipping_fee": "shipping fee",
     "order_discount": "order discount",
     "receiver_name": "receiver name",
@@ -69,7 +70,7 @@ FIELDS: dict[str, str] = {
     "country": "country",
 }
 PRICE_FIELDS = ("unit_price", "line_total", "line_amount")
-SUMMABLE = frozenset({"total", "shipping_fee", "order_discount", "line_discount"})
+SUMMABLE = frozenset({"total", "payable", "shipping_fee", "order_discount", "line_discount"})
 # Fields that describe the whole order: they must agree across the rows of one order.
 ORDER_TEXT_FIELDS = (
     "receiver_name",
@@ -88,7 +89,7 @@ ORDER_TEXT_FIELDS = (
     "currency",
     "country",
 )
-ORDER_AMOUNT_FIELDS = ("total", "shipping_fee", "order_discount")
+ORDER_AMOUNT_FIELDS = ("total", "payable", "shipping_fee", "order_discount")
 
 _UNIT_SUFFIX = re.compile(r"\((?:元|件|个|rmb|cny|单位:?元|%)\)$")
 
