@@ -13,8 +13,9 @@ from orderhub.channels.shops import add_shop
 from orderhub.db.schema import orders, quarantine
 from orderhub.demo.exports import write_taobao_csv
 from orderhub.demo.generator import generate_demo
+from tests.samples import SAMPLES_DIR
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
+SAMPLES = SAMPLES_DIR
 
 # (file, format, [(order no, status, payment, total, currency)], quarantined codes)
 CASES = [

@@ -460,10 +460,12 @@ def write_xlsx(
     if title:
         worksheet.append([title])
     worksheet.append(list(header))
-    for values in rows:
+    first = 3 if title else 2
+    for number, values in enumerate(rows, start=first):
         worksheet.append(list(values))
-        for cell in worksheet[worksheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
+        for column, value in enumerate(values, start=1):
+            if isinstance(value, str) and value.startswith("="):
+                cell = worksheet.cell(row=number, column=column)
                 cell.data_type = "s"  # a literal `="…"` text guard, not a formula
     workbook.save(path)
     return path

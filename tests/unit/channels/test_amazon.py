@@ -6,7 +6,6 @@ import copy
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +15,9 @@ from orderhub.channels.base import ParseError, ShopContext
 from orderhub.channels.registry import adapter_for
 from orderhub.orders.domain import Address, ChannelState, OrderDraft, validate_order
 from orderhub.orders.lifecycle import PaymentStatus
+from tests.samples import sample_dir
 
-SAMPLES = Path("/work/shared/samples/amazon_sp_api")
+SAMPLES = sample_dir("amazon_sp_api")
 SHOP = ShopContext(code="amz-us", platform="amazon", currency="USD")
 ADAPTER = AmazonAdapter()
 D = Decimal
@@ -170,9 +170,9 @@ def test_v0_getorders_sandbox_order_without_address_is_parsed_with_its_items() -
         ("ordersV0_getOrderAddress_200_example.json", "ORDER_MISSING"),
         ("ordersV0_getOrderBuyerInfo_200_example.json", "ORDER_MISSING"),
         # The sandbox files are lists of request/response pairs, not payloads.
-        ("ordersV0_getOrder_200_sandbox_static.json", "PAYLOAD_NOT_JSON"),
-        ("ordersV0_getOrders_200_sandbox_static.json", "PAYLOAD_NOT_JSON"),
-        ("ordersV0_getOrderItems_200_sandbox_static.json", "PAYLOAD_NOT_JSON"),
+        ("ordersV0_getOrder_200_sandbox_static.json", "PAYLOAD_NOT_OBJECT"),
+        ("ordersV0_getOrders_200_sandbox_static.json", "PAYLOAD_NOT_OBJECT"),
+        ("ordersV0_getOrderItems_200_sandbox_static.json", "PAYLOAD_NOT_OBJECT"),
     ],
 )
 def test_v0_files_as_they_are_are_refused_with_their_reason(name: str, code: str) -> None:

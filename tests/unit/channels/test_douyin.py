@@ -8,7 +8,6 @@ import hashlib
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -32,8 +31,9 @@ from orderhub.channels.http import (
 )
 from orderhub.orders.domain import Address, ChannelState, LineDraft, validate_order
 from orderhub.orders.lifecycle import PaymentStatus
+from tests.samples import sample_dir
 
-SAMPLES = Path("/work/shared/samples/douyin_doudian")
+SAMPLES = sample_dir("douyin_doudian")
 DETAIL = SAMPLES / "order_detail_legacy_official_doc_example_via_handsomegyr_jinritemai.jsonc"
 LIST = SAMPLES / "order_list_legacy_official_doc_example_via_handsomegyr_jinritemai.jsonc"
 CREDS = {"app_key": "3409409348479354011", "app_secret": "s3cr3t", "access_token": "tok"}

@@ -190,7 +190,7 @@ def test_bad_payloads_get_their_codes() -> None:
     assert refused({"error_response": {"error_code": 10019}}).code == "PAYLOAD_SHAPE_UNKNOWN"
     with pytest.raises(ParseError) as caught:
         PddAdapter().parse("[]", SHOP)
-    assert caught.value.code == "PAYLOAD_NOT_JSON"
+    assert caught.value.code == "PAYLOAD_NOT_OBJECT"
 
 
 # ----------------------------------------------------------------------------------- signing

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,8 +18,9 @@ from orderhub.channels.http import ChannelAuthError, ChannelHttp
 from orderhub.channels.registry import adapter_for
 from orderhub.orders.domain import Address, ChannelState, OrderDraft, validate_order
 from orderhub.orders.lifecycle import PaymentStatus
+from tests.samples import sample_dir
 
-SAMPLES = Path("/work/shared/samples/shopify")
+SAMPLES = sample_dir("shopify")
 SHOP = ShopContext(
     "s1", "shopify", "USD", {"webhook_secret": "test_secret_key", "access_token": "shpat_x"}
 )
@@ -315,7 +315,7 @@ def test_billing_address_when_no_shipping_address() -> None:
     ("raw", "code", "field"),
     [
         ("{not json", "PAYLOAD_NOT_JSON", ""),
-        ("[1, 2]", "PAYLOAD_NOT_JSON", ""),
+        ("[1, 2]", "PAYLOAD_NOT_OBJECT", ""),
         (dumps(ipod_order(id=None)), "ORDER_ID_MISSING", "id"),
         (dumps(ipod_order(currency="XYZ")), "CURRENCY_UNKNOWN", "currency"),
         (dumps(ipod_order(currency=None)), "FIELD_MISSING", "currency"),

@@ -28,8 +28,9 @@ from orderhub.channels.http import (
 )
 from orderhub.orders.domain import Address, ChannelState, LineDraft, validate_order
 from orderhub.orders.lifecycle import PaymentStatus
+from tests.samples import sample_dir
 
-SAMPLES = Path("/work/shared/samples/taobao_top")
+SAMPLES = sample_dir("taobao_top")
 CLOSED = SAMPLES / "trade_fullinfo_get_response_TRADE_CLOSED_BY_TAOBAO_lenvon2012_tm.json"
 FINISHED = SAMPLES / "trade_fullinfo_get_response_TRADE_FINISHED_lenvon2012_tm.json"
 SOLD_GET = SAMPLES / "trades_sold_get_response_official_doc_example_via_xabaohui_zis.json"

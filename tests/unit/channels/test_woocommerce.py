@@ -8,7 +8,6 @@ import hmac
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,8 +20,9 @@ from orderhub.channels.http import ChannelHttp
 from orderhub.channels.registry import adapter_for
 from orderhub.orders.domain import Address, ChannelState, OrderDraft, validate_order
 from orderhub.orders.lifecycle import PaymentStatus
+from tests.samples import sample_dir
 
-SAMPLES = Path("/work/shared/samples/woocommerce")
+SAMPLES = sample_dir("woocommerce")
 CREDENTIALS = {"webhook_secret": "wc-secret", "consumer_key": "ck_1", "consumer_secret": "cs_2"}
 SHOP = ShopContext("w1", "woocommerce", "USD", CREDENTIALS)
 ADAPTER = WooCommerceAdapter()
