@@ -1,10 +1,14 @@
-"""Which adapter serves which platform. Adapters register here; nothing else imports them."""
+"""Which adapter serves which platform. Each adapter module registers itself on import."""
 
 from __future__ import annotations
 
+import importlib
+
 from orderhub.channels.base import ChannelAdapter
 
+BUILTIN = ("shopify", "woocommerce", "taobao", "douyin", "amazon", "jd", "pdd")
 _ADAPTERS: dict[str, ChannelAdapter] = {}
+_loaded = False
 
 
 def register(adapter: ChannelAdapter) -> ChannelAdapter:
@@ -27,13 +31,9 @@ def platforms() -> list[str]:
 
 
 def _load_builtin() -> None:
-    if _ADAPTERS:
-        return
-    import importlib
-
-    for module in ("shopify", "woocommerce", "taobao", "douyin", "amazon", "jd", "pdd"):
-        try:
+    """Import every built-in adapter once (importing one directly must not hide the others)."""
+    global _loaded
+    if not _loaded:
+        for module in BUILTIN:
             importlib.import_module(f"orderhub.channels.adapters.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"orderhub.channels.adapters.{module}":
-                raise
+        _loaded = True

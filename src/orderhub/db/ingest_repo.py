@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, select, tuple_, update
+from sqlalchemy import Connection, Table, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from orderhub.db.bulk import bulk_insert, bulk_set
 from orderhub.db.schema import channel_orders, order_lines, orders, skus
 
 
@@ -23,13 +24,10 @@ def insert_new_channel_orders(conn: Connection, rows: Sequence[dict[str, Any]]) 
 
     Uses RETURNING, not rowcount, to learn what was new (rowcount is -1 on some drivers).
     """
-    if not rows:
-        return {}
-    stmt = insert_ignore_conflicts(conn, channel_orders).returning(
-        channel_orders.c.id, channel_orders.c.platform_order_id
+    inserted = bulk_insert(
+        conn, channel_orders, rows, returning=("id", "platform_order_id"), ignore_conflicts=True
     )
-    result = conn.execute(stmt, list(rows))
-    return {row.platform_order_id: row.id for row in result}
+    return {row.platform_order_id: row.id for row in inserted}
 
 
 def existing_channel_orders(
@@ -73,27 +71,17 @@ def replace_channel_payload_if_newer(
 
 def insert_orders(conn: Connection, rows: Sequence[dict[str, Any]]) -> dict[tuple[int, str], int]:
     """Insert order headers; return {(shop_id, platform_order_id): order_id}."""
-    if not rows:
-        return {}
-    stmt = orders.insert().returning(orders.c.id, orders.c.shop_id, orders.c.platform_order_id)
-    result = conn.execute(stmt, list(rows))
-    return {(row.shop_id, row.platform_order_id): row.id for row in result}
+    inserted = bulk_insert(conn, orders, rows, returning=("id", "shop_id", "platform_order_id"))
+    return {(row.shop_id, row.platform_order_id): row.id for row in inserted}
 
 
 def insert_lines(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(order_lines.insert(), list(rows))
+    bulk_insert(conn, order_lines, rows)
 
 
 def link_channel_orders(conn: Connection, links: Sequence[tuple[int, int]]) -> None:
     """Point channel orders at the orders made from them: [(channel_order_id, order_id)]."""
-    if links:
-        conn.execute(
-            update(channel_orders)
-            .where(channel_orders.c.id == bindparam("co_id"))
-            .values(order_id=bindparam("o_id")),
-            [{"co_id": co, "o_id": o} for co, o in links],
-        )
+    bulk_set(conn, channel_orders, key="id", column="order_id", pairs=links)
 
 
 def sku_ids(conn: Connection, codes: set[str]) -> dict[str, int]:

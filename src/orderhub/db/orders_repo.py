@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, or_, select, update
 
+from orderhub.db.bulk import bulk_insert
 from orderhub.db.schema import order_events, order_lines, orders, shops
 from orderhub.orders.views import (
     EventView,
@@ -158,8 +159,7 @@ def compare_and_set_status(
 
 
 def insert_events(conn: Connection, events: Sequence[dict[str, Any]]) -> None:
-    if events:
-        conn.execute(order_events.insert(), list(events))
+    bulk_insert(conn, order_events, events)
 
 
 def statuses_of(conn: Connection, order_ids: Sequence[int]) -> dict[int, str]:

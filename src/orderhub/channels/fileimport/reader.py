@@ -10,9 +10,10 @@ XLSX/XLS go through python-calamine (Rust, fast). Calamine returns every numeric
 Python float (1 → 1.0, 11729384072 → 11729384072.0, and a 19-digit order number such as
 3915562010231234567 → 3.915562010231235e+18, its last digits already gone — Excel keeps 15
 significant digits and openpyxl/Excel store the number as a double). Integral floats below
-2**53 become their exact integer text; larger ones keep their (rounded) integer text but the
-cell is recorded in `Row.lossy`, so the importer refuses the value and tells the seller to
-export the column as text. Text cells ("3915562010231234567", or `="…"`) are always exact.
+2**53 become their exact integer text; larger ones are written as the float's repr
+("3.915562010231235e+18", never made-up digits) and recorded in `Row.lossy`, so the importer
+refuses an id column that holds one (IMPORT_BAD_NUMBER) and tells the seller to export the
+column as text. Text cells ("3915562010231234567", or `="…"`) are always exact.
 Dates come back from calamine as datetime objects and are written as ISO text.
 
 The header row is the first row (of the first 30) that the profile recognises, so title lines

@@ -2,7 +2,8 @@
 
 Rows of one order can carry different statuses (one 子订单 refunded, another shipped). Closed
 rows are ignored while another row is still active; a refund request wins; otherwise the least
-advanced state is kept, since the order still needs work. An after-sale column that says a
+advanced state is kept, since the order still needs work. (The closed row's line stays in the
+draft — the paid total includes it — and both texts are kept in `platform_status`.) An after-sale column that says a
 refund is being asked for turns a paid, not yet shipped order into REFUND_REQUESTED (after
 shipment the platform state stays, the after-sale case is a different flow). Payment status,
 when the profile does not say it: unpaid while awaiting payment, refunded for a closed order
