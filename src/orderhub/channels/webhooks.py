@@ -18,32 +18,34 @@ from orderhub.orders.domain import utc_now
 def handle_webhook(
     engine: Engine, code: str, headers: Mapping[str, str], body: bytes, *, remote_addr: str
 ) -> ReceiveResult:
-    """Verify and store one delivery. A bad signature stores nothing but a security event."""
-    with engine.connect() as conn:
-        shop = load_shop(conn, code)
-    try:
-        adapter = registry.adapter_for(shop.ref.platform)
-    except LookupError:
-        raise PlatformUnsupported(shop.ref.platform, known_platforms()) from None
-    context = context_of(shop)
-    if not adapter.verify_webhook(headers, body, context):
-        with engine.begin() as conn:
-            quarantine_repo.record_security_event(
-                conn,
-                kind="webhook_signature_invalid",
-                shop_id=shop.ref.id,
-                remote_addr=remote_addr,
-                now=utc_now(),
-                detail={
-                    "bytes": len(body),
-                    "sha256": hashlib.sha256(body).hexdigest(),
-                    "headers": sorted(k.lower() for k in headers),
-                },
-            )
-        raise WebhookSignatureInvalid(code)
-    parsed = [
-        parse_raw(adapter, context, raw, source_ref="webhook")
-        for raw in adapter.webhook_orders(headers, body)
-    ]
+    """Verify and store one delivery. A bad signature stores nothing but a security event.
+
+    One transaction (one pooled connection) per delivery: the shop is read, and the orders or
+    the security event written, in it.
+    """
     with engine.begin() as conn:
-        return receive(conn, shop.ref, parsed, source="webhook")
+        shop = load_shop(conn, code)
+        try:
+            adapter = registry.adapter_for(shop.ref.platform)
+        except LookupError:
+            raise PlatformUnsupported(shop.ref.platform, known_platforms()) from None
+        context = context_of(shop)
+        if adapter.verify_webhook(headers, body, context):
+            parsed = [
+                parse_raw(adapter, context, raw, source_ref="webhook")
+                for raw in adapter.webhook_orders(headers, body)
+            ]
+            return receive(conn, shop.ref, parsed, source="webhook")
+        quarantine_repo.record_security_event(
+            conn,
+            kind="webhook_signature_invalid",
+            shop_id=shop.ref.id,
+            remote_addr=remote_addr,
+            now=utc_now(),
+            detail={
+                "bytes": len(body),
+                "sha256": hashlib.sha256(body).hexdigest(),
+                "headers": sorted(k.lower() for k in headers),
+            },
+        )
+    raise WebhookSignatureInvalid(code)
