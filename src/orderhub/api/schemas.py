@@ -229,19 +229,3 @@ class ManualOrderIn(BaseModel):
     seller_note: str = Field(default="", max_length=2000)
     buyer_email: str | None = Field(default=None, max_length=254)
     placed_at: datetime | None = None
-
-
-class ShopOut(BaseModel):
-    id: int
-    code: str
-    name: str
-    platform: str
-    currency: str
-    home_province: str
-    order_count: int
-
-
-class ErrorOut(BaseModel):
-    code: str
-    message: str
-    details: dict[str, Any] = Field(default_factory=dict)
