@@ -15,13 +15,8 @@ import httpx
 import pytest
 
 from orderhub.channels import registry
-from orderhub.channels.adapters.douyin import (
-    DouyinAdapter,
-    douyin_sign,
-    list_items,
-    load_jsonc,
-    strip_jsonc,
-)
+from orderhub.channels.adapters.douyin import DouyinAdapter, douyin_sign, list_items
+from orderhub.channels.adapters.jsonc import load_jsonc, strip_jsonc
 from orderhub.channels.base import ParseError, PullWindow, ShopContext
 from orderhub.channels.http import (
     ChannelAuthError,

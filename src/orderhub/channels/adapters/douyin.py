@@ -49,6 +49,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from orderhub.channels.adapters.jsonc import load_jsonc
 from orderhub.channels.base import ParseError, PullPage, PullWindow, ShopContext
 from orderhub.channels.http import (
     ChannelAuthError,
@@ -74,9 +75,6 @@ _TRANSIENT_ERRORS = frozenset({7, 8, 9})
 _AUTH_ERRORS = frozenset({1, 2, 11, 30, 30001, 30002, 30003, 30004, 30005, 30006, 30007})
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"\s*")
-_STRING = r'"(?:\\.|[^"\\])*"'
-_COMMENTS = re.compile(_STRING + r"|//[^\n]*|/\*.*?\*/", re.DOTALL)
-_TRAILING_COMMAS = re.compile(_STRING + r"|,(?=\s*[}\]])")
 
 
 class DouyinAdapter:
@@ -113,27 +111,6 @@ class DouyinAdapter:
                 return PullPage([], json.dumps({"page": last}))
         following = None if not page else json.dumps({"page": page - 1})
         return PullPage(list_items(text), following)
-
-
-def load_jsonc(raw: str) -> Any:
-    """Strict JSON, else JSON with `//` / `/* */` comments and trailing commas removed."""
-    try:
-        return json.loads(raw, parse_float=Decimal)
-    except ValueError:
-        pass
-    try:
-        return json.loads(strip_jsonc(raw), parse_float=Decimal)
-    except ValueError as exc:
-        raise ParseError("PAYLOAD_NOT_JSON", f"not JSON (nor JSONC): {exc}") from None
-
-
-def strip_jsonc(text: str) -> str:
-    """`text` without comments and trailing commas; strings are copied untouched."""
-
-    def keep_strings(match: re.Match[str]) -> str:
-        return match.group() if match.group().startswith('"') else " "
-
-    return _TRAILING_COMMAS.sub(keep_strings, _COMMENTS.sub(keep_strings, text))
 
 
 def unwrap(doc: Any) -> dict[str, Any]:
