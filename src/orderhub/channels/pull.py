@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from orderhub.channels import registry
 from orderhub.channels.base import ChannelAdapter, PullPage, PullWindow, ShopContext
-from orderhub.channels.errors import SyncFailed, SyncInProgress
+from orderhub.channels.errors import PlatformUnsupported, SyncFailed, SyncInProgress
 from orderhub.channels.http import ChannelError, ChannelHttp, TransientChannelError
 from orderhub.channels.receive import ReceiveResult, parse_raw, receive
 from orderhub.channels.shops import context_of, load_shop
@@ -80,20 +80,21 @@ def sync_shop(
     """Pull everything the shop's platform changed since the last pull."""
     settings = settings or PullSettings()
     holder = holder_name()
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         shop = load_shop(conn, code)
-        now = utc_now()
-        if not cursors_repo.claim(
-            conn, shop.ref.id, holder=holder, now=now, until=now + settings.lease
-        ):
-            raise SyncInProgress(
-                code, cursors_repo.holder_of(conn, shop.ref.id) or "another worker"
-            )
-    run = _Run(engine, shop, registry.adapter_for(shop.ref.platform), settings, sleep, holder)
-    error: str | None = None
-    http = http_factory(shop, settings.http_timeout)
     try:
-        return run.pull(http, on_page)
+        adapter = registry.adapter_for(shop.ref.platform)
+    except LookupError:
+        raise PlatformUnsupported(shop.ref.platform, registry.platforms()) from None
+    http = http_factory(shop, settings.http_timeout)  # refuses before any lock is taken
+    try:
+        _claim(engine, shop, holder, settings)
+    except SyncInProgress:
+        http.close()
+        raise
+    error: str | None = None
+    try:
+        return _Run(engine, shop, adapter, settings, sleep, holder).pull(http, on_page)
     except ChannelError as exc:
         error = f"{exc.__class__.__name__}: {exc}"
         raise SyncFailed(code, str(exc)) from exc
@@ -101,6 +102,16 @@ def sync_shop(
         http.close()
         with engine.begin() as conn:
             cursors_repo.release(conn, shop.ref.id, holder=holder, now=utc_now(), error=error)
+
+
+def _claim(engine: Engine, shop: ShopRecord, holder: str, settings: PullSettings) -> None:
+    with engine.begin() as conn:
+        now = utc_now()
+        if not cursors_repo.claim(
+            conn, shop.ref.id, holder=holder, now=now, until=now + settings.lease
+        ):
+            holder_now = cursors_repo.holder_of(conn, shop.ref.id) or "another worker"
+            raise SyncInProgress(shop.ref.code, holder_now)
 
 
 @dataclass(slots=True)

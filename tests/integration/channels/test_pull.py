@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 
 from orderhub.channels import registry
 from orderhub.channels.adapters.shopify import ShopifyAdapter
-from orderhub.channels.errors import SyncFailed, SyncInProgress
+from orderhub.channels.errors import PlatformUnsupported, SyncFailed, SyncInProgress
 from orderhub.channels.pull import PullSettings, sync_shop
 from orderhub.channels.shops import add_shop
 from orderhub.channels.simulators.base import Failure, FailurePlan
@@ -175,3 +175,30 @@ def test_changes_after_the_last_pull_update_known_orders(engine: Engine) -> None
             select(orders.c.buyer_note).where(orders.c.platform_order_id == str(changed["id"]))
         ).scalar()
     assert note == "Please leave at the back door"
+
+
+def test_a_shop_that_cannot_be_pulled_is_refused_without_holding_its_lock(engine: Engine) -> None:
+    with engine.begin() as conn:
+        add_shop(conn, code="pos-sh", name="POS", platform="pos")
+        add_shop(
+            conn,
+            code="shopify-x",
+            name="X",
+            platform="shopify",
+            currency="USD",
+            credentials={"access_token": TOKEN},
+        )  # no base_url
+    with pytest.raises(PlatformUnsupported):
+        sync_shop(engine, "pos-sh", settings=FAST)
+    with pytest.raises(SyncFailed) as caught:
+        sync_shop(engine, "shopify-x", settings=FAST)
+    assert "base_url" in caught.value.message
+    with engine.connect() as conn:
+        assert (
+            conn.execute(
+                select(func.count())
+                .select_from(pull_cursors)
+                .where(pull_cursors.c.locked_by.is_not(None))
+            ).scalar()
+            == 0
+        )
