@@ -52,20 +52,30 @@ def apply_updates(
         return 0, {}
     ids = [d.platform_order_id for d in drafts]
     channel = ingest_repo.existing_channel_orders(conn, shop.id, ids)
+    known = {pid: channel[pid].order_id for pid in ids}
+    digests = {d.platform_order_id: payload_digest(d.raw_payload) for d in drafts}
+    changed = [
+        d
+        for d in drafts
+        if channel[d.platform_order_id].payload_sha256 != digests[d.platform_order_id]
+    ]
     columns = [*_UPDATABLE, "status", *(f"receiver_{n}" for n in RECEIVER_FIELDS)]
-    current = ingest_repo.orders_by_key(conn, [(shop.id, i) for i in ids], columns)
-    updated, known = 0, {}
-    for d in drafts:
-        row = current[(shop.id, d.platform_order_id)]
-        known[d.platform_order_id] = row.id
-        digest = payload_digest(d.raw_payload)
+    current = ingest_repo.shop_orders(
+        conn, shop.id, [d.platform_order_id for d in changed], columns
+    )
+    updated = 0
+    for d in changed:
         stored = channel[d.platform_order_id]
-        if stored.payload_sha256 == digest or not ingest_repo.replace_channel_payload_if_newer(
-            conn, stored.id, payload=d.raw_payload, sha256=digest, version=d.version_time, now=now
+        if ingest_repo.replace_channel_payload_if_newer(
+            conn,
+            stored.id,
+            payload=d.raw_payload,
+            sha256=digests[d.platform_order_id],
+            version=d.version_time,
+            now=now,
         ):
-            continue
-        _update_one(conn, row, d, actor=actor, now=now)
-        updated += 1
+            _update_one(conn, current[d.platform_order_id], d, actor=actor, now=now)
+            updated += 1
     return updated, known
 
 

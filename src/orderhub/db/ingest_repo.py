@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, tuple_, update
+from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from orderhub.db.bulk import bulk_insert, bulk_set
@@ -91,15 +91,17 @@ def sku_ids(conn: Connection, codes: set[str]) -> dict[str, int]:
     return {row.code: row.id for row in rows}
 
 
-def orders_by_key(
-    conn: Connection, keys: Sequence[tuple[int, str]], columns: Sequence[str]
-) -> dict[tuple[int, str], Any]:
-    if not keys:
+def shop_orders(
+    conn: Connection, shop_id: int, platform_order_ids: Sequence[str], columns: Sequence[str]
+) -> dict[str, Any]:
+    """The orders of one shop by platform order id (served by the unique index)."""
+    if not platform_order_ids:
         return {}
-    cols = [orders.c.id, orders.c.shop_id, orders.c.platform_order_id]
-    cols += [orders.c[name] for name in columns]
-    query = select(*cols).where(tuple_(orders.c.shop_id, orders.c.platform_order_id).in_(keys))
-    return {(row.shop_id, row.platform_order_id): row for row in conn.execute(query)}
+    cols = [orders.c.id, orders.c.platform_order_id, *(orders.c[name] for name in columns)]
+    query = select(*cols).where(
+        orders.c.shop_id == shop_id, orders.c.platform_order_id.in_(platform_order_ids)
+    )
+    return {row.platform_order_id: row for row in conn.execute(query)}
 
 
 def update_order_fields(conn: Connection, order_id: int, values: dict[str, Any]) -> None:
