@@ -134,3 +134,22 @@ def test_an_order_that_does_not_add_up_is_quarantined_with_the_arithmetic(
     [item] = api.get("/api/v1/quarantine").json()
     assert item["error_code"] == "AMOUNT_MISMATCH" and item["platform_order_id"]
     assert "does not equal" in item["error_message"]
+
+
+def test_a_pull_can_be_asked_for_over_http(api: httpx.Client) -> None:
+    from datetime import timedelta
+
+    from orderhub.channels.simulators.shopify import run_shopify
+    from orderhub.orders.domain import utc_now
+
+    data = make_orders(30, seed=12, start=utc_now() - timedelta(hours=3))
+    with run_shopify(data, access_token="tok") as url:
+        shop = {**SHOP, "credentials": {"base_url": url, "access_token": "tok"}}
+        assert api.post("/api/v1/shops", json=shop).status_code == 201
+        pulled = api.post("/api/v1/shops/shopify-us/sync")
+    assert pulled.status_code == 200, pulled.text
+    assert (pulled.json()["created"], pulled.json()["quarantined"]) == (30, 0)
+    assert pulled.json()["synced_until"]
+    assert api.post("/api/v1/shops/nope/sync").status_code == 404
+    manual = api.post("/api/v1/shops/manual/sync")
+    assert manual.status_code == 422 and manual.json()["error"]["code"] == "PLATFORM_UNSUPPORTED"
