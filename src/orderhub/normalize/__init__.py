@@ -1,0 +1,1 @@
+"""Normalisation of receiver data: addresses, phones, spec aliases, international checks."""
