@@ -28,8 +28,8 @@ test: $(VENV)/.dev-installed lint typecheck
 	ORDERHUB_REQUIRE_PG=1 scripts/with-postgres.sh $(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from orderhub.cli import channels, imports, orders, system
+from orderhub.cli import channels, imports, orders, pipeline, system
 
 app = typer.Typer(
     help="OrderHub (汇单): every channel's orders in one place.", no_args_is_help=True
@@ -15,6 +15,9 @@ app.command("import")(imports.import_command)
 app.add_typer(orders.app, name="orders")
 app.add_typer(channels.shops_app, name="shops")
 app.add_typer(channels.quarantine_app, name="quarantine")
+app.add_typer(pipeline.pipeline_app, name="pipeline")
+app.add_typer(pipeline.skus_app, name="skus")
+app.add_typer(pipeline.address_app, name="address")
 
 
 def main() -> None:

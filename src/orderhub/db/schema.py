@@ -155,6 +155,11 @@ orders = Table(
     Column("receiver_street", String(512), nullable=False),
     Column("receiver_postcode", String(32), nullable=False),
     Column("customer_id", Id, ForeignKey("customers.id"), nullable=True),
+    Column("receiver_division_code", String(12), nullable=False, server_default=""),
+    Column("address_confidence", Integer, nullable=True),  # percent, set by cleaning
+    Column("phone_kind", String(16), nullable=False, server_default=""),
+    Column("phone_key", String(64), nullable=False, server_default=""),
+    Column("cleaned_at", UTCDateTime, nullable=True),
     Column("placed_at", UTCDateTime, nullable=False),
     Column("paid_at", UTCDateTime, nullable=True),
     Column("platform_updated_at", UTCDateTime, nullable=False),
@@ -182,6 +187,7 @@ order_lines = Table(
     Column("platform_sku_id", String(64), nullable=True),
     Column("title", String(255), nullable=False),
     Column("spec", String(255), nullable=False, server_default=""),
+    Column("bundle_sku_code", String(64), nullable=True),  # set on lines expanded from a bundle
     Column("quantity", Integer, nullable=False),
     Column("unit_price", Amount, nullable=False),
     Column("discount", Amount, nullable=False),
@@ -270,4 +276,32 @@ pull_cursors = Table(
     Column("last_error", Text, nullable=True),
     Column("locked_by", String(128), nullable=True),
     Column("locked_until", UTCDateTime, nullable=True),
+)
+
+# Platform SKU ids mapped by the seller to our SKUs; scope is a shop code or "*" for every shop.
+sku_mappings = Table(
+    "sku_mappings",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("scope", String(64), nullable=False),
+    Column("platform_sku_id", String(64), nullable=False),
+    Column("sku_id", Id, ForeignKey("skus.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(128), nullable=False),
+    UniqueConstraint("scope", "platform_sku_id"),
+)
+
+# Why an order waits (an order can wait for several reasons at once); released ones stay as history.
+order_holds = Table(
+    "order_holds",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("order_id", Id, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(32), nullable=False),
+    Column("detail", Text, nullable=False, server_default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("released_at", UTCDateTime, nullable=True),
+    Column("released_by", String(128), nullable=True),
+    Index(None, "order_id"),
+    Index(None, "code", "released_at"),
 )

@@ -1,0 +1,96 @@
+"""`orderhub pipeline run`, `orderhub skus map`, `orderhub address normalize`."""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import asdict
+from typing import Annotated
+
+import typer
+
+from orderhub.cli.common import JsonOpt, console, container, fail, print_json, progress
+from orderhub.errors import BusinessError
+
+pipeline_app = typer.Typer(help="Run the order pipeline stages.", no_args_is_help=True)
+skus_app = typer.Typer(help="Our SKUs and the platform SKUs mapped to them.", no_args_is_help=True)
+address_app = typer.Typer(help="Chinese address completion.", no_args_is_help=True)
+
+
+@pipeline_app.command("run")
+def pipeline_run(
+    batch: Annotated[int, typer.Option(min=1, max=10_000, help="orders per transaction")] = 1000,
+    as_json: JsonOpt = False,
+) -> None:
+    """Clean every received order not cleaned yet (safe to run again)."""
+    from orderhub.pipeline.clean import run_cleaning
+
+    engine = container().engine
+    if as_json:
+        result = run_cleaning(engine, batch_size=batch)
+    else:
+        with progress() as bar:
+            task = bar.add_task("cleaning orders", total=None)
+            result = run_cleaning(engine, batch_size=batch, progress=lambda n: bar.advance(task, n))
+    out = {"cleaned": result.cleaned, "held": result.held, "holds": result.holds or {}}
+    if as_json:
+        print_json(out)
+    else:
+        console.print(f"cleaned {out['cleaned']}, held {out['held']} {out['holds']}")
+
+
+@skus_app.command("map")
+def skus_map(
+    platform_sku_id: Annotated[str, typer.Argument(help="the platform's SKU / item id")],
+    sku: Annotated[str, typer.Argument(help="our SKU (or bundle) code")],
+    shop: Annotated[
+        str | None, typer.Option(help="only for this shop (default: every shop)")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Map a platform SKU to ours; orders waiting for it move on."""
+    from orderhub.pipeline.mapping import map_platform_sku
+
+    try:
+        result = map_platform_sku(
+            container().engine,
+            platform_sku_id=platform_sku_id,
+            sku_code=sku,
+            shop=shop,
+            actor=f"cli:{getpass.getuser()}",
+        )
+    except BusinessError as exc:
+        fail(exc, as_json)
+    if as_json:
+        print_json(asdict(result))
+    else:
+        console.print(
+            f"{platform_sku_id} → {sku}: {result.waiting} orders were waiting, "
+            f"{result.released} move on, {result.still_held} still held"
+        )
+
+
+@address_app.command("normalize")
+def address_normalize(text: str, as_json: JsonOpt = False) -> None:
+    """Province, city, district, street and division code from partial address text."""
+    from orderhub.normalize.address import normalize_address
+
+    found = normalize_address(text)
+    if as_json:
+        print_json(
+            {
+                "province": found.province,
+                "city": found.city,
+                "district": found.district,
+                "street": found.street,
+                "code": found.code,
+                "confidence": found.confidence,
+                "notes": list(found.notes),
+            }
+        )
+        return
+    console.print(
+        f"{found.province} / {found.city} / {found.district} / {found.street}  "
+        f"code {found.code or '-'}  confidence {found.confidence:.2f}"
+    )
+    for note in found.notes:
+        console.print(f"  - {note}")

@@ -1,0 +1,224 @@
+"""SQL of the cleaning stage: batches of orders to clean, the catalog index, holds, results."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, select, update
+
+from orderhub.db.bulk import bulk_insert
+from orderhub.db.schema import (
+    bundle_components,
+    order_holds,
+    order_lines,
+    orders,
+    shops,
+    sku_mappings,
+    skus,
+)
+from orderhub.normalize.cleaning import CleanDecision, OrderFacts
+from orderhub.normalize.sku_mapping import SkuCatalog, SkuInfo
+from orderhub.orders.domain import Address, LineDraft
+
+_RECEIVER = ("name", "phone", "country", "province", "city", "district", "street", "postcode")
+
+
+def orders_to_clean(
+    conn: Connection, *, after_id: int, limit: int, only: Sequence[int] | None = None
+) -> list[OrderFacts]:
+    """Received orders not cleaned yet (or exactly `only`), by id, with their lines."""
+    query = (
+        select(orders.c.id, shops.c.code, *(orders.c[f"receiver_{n}"] for n in _RECEIVER))
+        .join(shops, shops.c.id == orders.c.shop_id)
+        .where(orders.c.id > after_id)
+        .order_by(orders.c.id)
+        .limit(limit)
+    )
+    if only is not None:
+        query = query.where(orders.c.id.in_(list(only)))
+    else:
+        query = query.where(orders.c.status == "received", orders.c.cleaned_at.is_(None))
+    heads = conn.execute(query).all()
+    lines = _lines(conn, [h.id for h in heads])
+    return [
+        OrderFacts(
+            order_id=h.id,
+            shop_code=h.code,
+            receiver=Address(**{n: h._mapping[f"receiver_{n}"] for n in _RECEIVER}),
+            lines=tuple(lines[h.id]),
+        )
+        for h in heads
+    ]
+
+
+def _lines(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[LineDraft]]:
+    found: dict[int, list[LineDraft]] = defaultdict(list)
+    if not order_ids:
+        return found
+    query = (
+        select(order_lines)
+        .where(order_lines.c.order_id.in_(order_ids))
+        .order_by(order_lines.c.order_id, order_lines.c.line_no)
+    )
+    for r in conn.execute(query):
+        found[r.order_id].append(
+            LineDraft(
+                title=r.title,
+                quantity=r.quantity,
+                unit_price=r.unit_price,
+                discount=r.discount,
+                sku_code=r.sku_code,
+                platform_sku_id=r.platform_sku_id,
+                spec=r.spec,
+            )
+        )
+    return found
+
+
+def load_catalog(conn: Connection) -> SkuCatalog:
+    """Every SKU, bundle and mapping, as the in-memory index cleaning decides with."""
+    parts: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    codes = dict(conn.execute(select(skus.c.id, skus.c.code)).all())
+    for b, c, q in conn.execute(select(bundle_components)):
+        parts[b].append((codes[c], q))
+    rows = conn.execute(select(skus.c.id, skus.c.code, skus.c.title, skus.c.price))
+    catalog = SkuCatalog(
+        skus={r.code: SkuInfo(r.code, r.title, r.price, tuple(parts[r.id])) for r in rows}
+    )
+    for scope, pid, sku_id in conn.execute(
+        select(sku_mappings.c.scope, sku_mappings.c.platform_sku_id, sku_mappings.c.sku_id)
+    ):
+        catalog.mappings[(None if scope == "*" else scope, pid)] = codes[sku_id]
+    return catalog
+
+
+def sku_ids(conn: Connection) -> dict[str, int]:
+    return {code: sku_id for sku_id, code in conn.execute(select(skus.c.id, skus.c.code))}
+
+
+def write_decisions(conn: Connection, decisions: Sequence[CleanDecision], now: datetime) -> None:
+    """Normalised receivers and cleaning marks in one executemany; new lines in bulk."""
+    if not decisions:
+        return
+    conn.execute(
+        update(orders)
+        .where(orders.c.id == bindparam("_id"))
+        .values(
+            **{f"receiver_{n}": bindparam(f"_{n}") for n in _RECEIVER},
+            receiver_division_code=bindparam("_code"),
+            address_confidence=bindparam("_conf"),
+            phone_kind=bindparam("_pk"),
+            phone_key=bindparam("_key"),
+            cleaned_at=now,
+            updated_at=now,
+        ),
+        [
+            {
+                "_id": d.order_id,
+                **{f"_{n}": getattr(d.receiver, n) for n in _RECEIVER},
+                "_code": d.division_code,
+                "_conf": d.address_confidence,
+                "_pk": d.phone_kind,
+                "_key": d.phone_key[:64],
+            }
+            for d in decisions
+        ],
+    )
+    _replace_lines(conn, [d for d in decisions if d.lines is not None])
+
+
+def _replace_lines(conn: Connection, decisions: Sequence[CleanDecision]) -> None:
+    if not decisions:
+        return
+    ids = sku_ids(conn)
+    conn.execute(
+        delete(order_lines).where(order_lines.c.order_id.in_([d.order_id for d in decisions]))
+    )
+    rows: list[dict[str, Any]] = []
+    for d in decisions:
+        assert d.lines is not None
+        for no, line in enumerate(d.lines, start=1):
+            rows.append(
+                {
+                    "order_id": d.order_id,
+                    "line_no": no,
+                    "sku_id": ids.get(line.sku_code or ""),
+                    "sku_code": line.sku_code,
+                    "platform_sku_id": line.platform_sku_id,
+                    "title": line.title,
+                    "spec": line.spec[:255],
+                    "quantity": line.quantity,
+                    "unit_price": line.unit_price,
+                    "discount": line.discount,
+                    "bundle_sku_code": d.bundles.get(no - 1),
+                }
+            )
+    bulk_insert(conn, order_lines, rows)
+
+
+def open_holds(conn: Connection, order_ids: Sequence[int]) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = defaultdict(set)
+    if order_ids:
+        query = select(order_holds.c.order_id, order_holds.c.code).where(
+            order_holds.c.order_id.in_(list(order_ids)), order_holds.c.released_at.is_(None)
+        )
+        for order_id, code in conn.execute(query):
+            found[order_id].add(code)
+    return found
+
+
+def insert_holds(conn: Connection, holds: Sequence[tuple[int, str, str]], now: datetime) -> None:
+    bulk_insert(
+        conn,
+        order_holds,
+        [
+            {
+                "order_id": o,
+                "code": c,
+                "detail": d,
+                "created_at": now,
+                "released_at": None,
+                "released_by": None,
+            }
+            for o, c, d in holds
+        ],
+    )
+
+
+def release_holds(
+    conn: Connection, order_ids: Sequence[int], code: str, *, actor: str, now: datetime
+) -> None:
+    if order_ids:
+        conn.execute(
+            update(order_holds)
+            .where(
+                order_holds.c.order_id.in_(list(order_ids)),
+                order_holds.c.code == code,
+                order_holds.c.released_at.is_(None),
+            )
+            .values(released_at=now, released_by=actor)
+        )
+
+
+def orders_held_for_platform_sku(
+    conn: Connection, platform_sku_id: str, shop_code: str | None
+) -> list[int]:
+    """Orders waiting with SKU_UNMAPPED that have a line with this platform SKU id."""
+    query = (
+        select(orders.c.id)
+        .distinct()
+        .join(order_lines, order_lines.c.order_id == orders.c.id)
+        .join(order_holds, order_holds.c.order_id == orders.c.id)
+        .join(shops, shops.c.id == orders.c.shop_id)
+        .where(
+            order_lines.c.platform_sku_id == platform_sku_id,
+            order_holds.c.code == "SKU_UNMAPPED",
+            order_holds.c.released_at.is_(None),
+        )
+    )
+    if shop_code is not None:
+        query = query.where(shops.c.code == shop_code)
+    return [r[0] for r in conn.execute(query)]

@@ -1,0 +1,1 @@
+"""The order pipeline: stages that run over batches (clean → review → allocate …), re-runnable."""

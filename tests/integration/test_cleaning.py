@@ -1,0 +1,163 @@
+"""The cleaning stage over real orders: addresses, phones, SKUs, bundles, holds, re-runs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from sqlalchemy import Engine, select
+
+from orderhub.channels.ingest import ingest_orders
+from orderhub.db import catalog_repo, shops_repo
+from orderhub.db.schema import order_events, order_holds, order_lines, orders
+from orderhub.orders.domain import Address, LineDraft, ShopRef, utc_now
+from orderhub.pipeline.clean import run_cleaning
+from orderhub.pipeline.mapping import map_platform_sku
+from tests.factories import draft
+
+D = Decimal
+
+
+def setup_shop(engine: Engine) -> ShopRef:
+    now = utc_now()
+    with engine.begin() as conn:
+        shop = shops_repo.create_shop(
+            conn, code="tmall-flagship", name="天猫", platform="tmall", currency="CNY", now=now
+        )
+        ids = catalog_repo.insert_skus(
+            conn,
+            [
+                {
+                    "code": c,
+                    "title": t,
+                    "category": "",
+                    "attributes": {},
+                    "price": D(p),
+                    "cost": None,
+                    "weight_g": 0,
+                    "barcode": None,
+                    "is_bundle": b,
+                    "created_at": now,
+                }
+                for c, t, p, b in [
+                    ("TS-BLK-XL", "T恤 黑 XL", "79.00", False),
+                    ("BAG-CNV", "帆布包", "59.90", False),
+                    ("TS-3PACK", "T恤三件装", "199.00", True),
+                ]
+            ],
+        )
+        catalog_repo.insert_bundle_components(conn, ids["TS-3PACK"], [(ids["TS-BLK-XL"], 3)])
+    return shop
+
+
+def state(engine: Engine) -> dict[str, tuple[str, list[str]]]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(orders.c.id, orders.c.platform_order_id, orders.c.status)).all()
+        holds = conn.execute(
+            select(order_holds.c.order_id, order_holds.c.code).where(
+                order_holds.c.released_at.is_(None)
+            )
+        ).all()
+    by_order: dict[int, list[str]] = {}
+    for order_id, code in holds:
+        by_order.setdefault(order_id, []).append(code)
+    return {r.platform_order_id: (r.status, sorted(by_order.get(r.id, []))) for r in rows}
+
+
+def test_clean_orders_go_on_and_the_rest_wait_with_their_reason(engine: Engine) -> None:
+    shop = setup_shop(engine)
+    partial = replace(
+        draft().receiver, province="", city="深圳市", district="", street="南山区科技园科苑路15号"
+    )
+    unmapped = (LineDraft(title="神秘赠品", quantity=1, unit_price=D("0"), platform_sku_id="404"),)
+    foreign = Address(
+        name="Jane Roe",
+        phone="+1 206 555 0100",
+        country="US",
+        province="WA",
+        city="Seattle",
+        street="1 Pike St",
+        postcode="9810",
+    )
+    with engine.begin() as conn:
+        ingest_orders(
+            conn,
+            shop,
+            [
+                draft("OK-1", receiver=partial),
+                draft("NOSKU-1", lines=unmapped, total=D("0"), order_discount=D("0")),
+                draft("ABROAD-1", receiver=foreign),
+            ],
+        )
+    result = run_cleaning(engine)
+    assert (result.cleaned, result.held) == (3, 2)
+    assert state(engine) == {
+        "OK-1": ("received", []),
+        "NOSKU-1": ("on_hold", ["SKU_UNMAPPED"]),
+        "ABROAD-1": ("on_hold", ["ADDRESS_UNRESOLVED"]),
+    }
+    with engine.connect() as conn:
+        ok = conn.execute(select(orders).where(orders.c.platform_order_id == "OK-1")).one()
+    assert (ok.receiver_province, ok.receiver_city, ok.receiver_district) == (
+        "广东省",
+        "深圳市",
+        "南山区",
+    )
+    assert ok.receiver_division_code.startswith("440305") and ok.address_confidence >= 60
+    assert ok.phone_kind == "mobile" and ok.phone_key == "+8613812345678"
+    assert run_cleaning(engine).cleaned == 0  # a re-run finds nothing to do
+
+
+def test_mapping_the_platform_sku_lets_waiting_orders_go_on(engine: Engine) -> None:
+    shop = setup_shop(engine)
+    lines = (
+        LineDraft(
+            title="T恤 黑色 XL", quantity=2, unit_price=D("79.00"), platform_sku_id="5012345678"
+        ),
+    )
+    with engine.begin() as conn:
+        ingest_orders(
+            conn,
+            shop,
+            [
+                draft(f"W-{i}", lines=lines, total=D("153.00"), order_discount=D("5.00"))
+                for i in range(3)
+            ],
+        )
+    run_cleaning(engine)
+    assert {s for s, _ in state(engine).values()} == {"on_hold"}
+    result = map_platform_sku(
+        engine,
+        platform_sku_id="5012345678",
+        sku_code="TS-BLK-XL",
+        shop="tmall-flagship",
+        actor="user:li",
+    )
+    assert (result.waiting, result.released, result.still_held) == (3, 3, 0)
+    assert list(state(engine).values()) == [("received", [])] * 3
+    with engine.connect() as conn:
+        codes = {r[0] for r in conn.execute(select(order_lines.c.sku_code))}
+        kinds = [
+            r[0] for r in conn.execute(select(order_events.c.kind).order_by(order_events.c.id))
+        ]
+    assert codes == {"TS-BLK-XL"}
+    assert kinds.count("cleaned") == 6 and "status_changed" in kinds
+
+
+def test_a_bundle_line_becomes_its_components_with_the_same_amount(engine: Engine) -> None:
+    shop = setup_shop(engine)
+    bundle = (
+        LineDraft(title="T恤三件装", quantity=1, unit_price=D("199.00"), sku_code="TS-3PACK"),
+    )
+    with engine.begin() as conn:
+        ingest_orders(
+            conn, shop, [draft("B-1", lines=bundle, total=D("194.00"), order_discount=D("5.00"))]
+        )
+    run_cleaning(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(select(order_lines)).all()
+    assert [(r.sku_code, r.quantity, r.bundle_sku_code) for r in rows] == [
+        ("TS-BLK-XL", 3, "TS-3PACK")
+    ]
+    assert sum(r.unit_price * r.quantity - r.discount for r in rows) == D("199.00")
+    assert state(engine)["B-1"] == ("received", [])
