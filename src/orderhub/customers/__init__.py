@@ -1,0 +1,1 @@
+"""Customers: one buyer recognised across channels, their profile and grade."""
