@@ -161,3 +161,66 @@ def test_a_bundle_line_becomes_its_components_with_the_same_amount(engine: Engin
     ]
     assert sum(r.unit_price * r.quantity - r.discount for r in rows) == D("199.00")
     assert state(engine)["B-1"] == ("received", [])
+
+
+def jd_shop(engine: Engine) -> ShopRef:
+    with engine.begin() as conn:
+        return shops_repo.create_shop(
+            conn, code="jd-store", name="京东", platform="jd", currency="CNY", now=utc_now()
+        )
+
+
+def customer_of(engine: Engine) -> dict[str, int | None]:
+    with engine.connect() as conn:
+        return dict(conn.execute(select(orders.c.platform_order_id, orders.c.customer_id)).all())
+
+
+def test_the_same_buyer_on_two_channels_is_one_customer(engine: Engine) -> None:
+    tmall, jd = setup_shop(engine), jd_shop(engine)
+    other = replace(draft().receiver, name="李娜", phone="139 0000 1111")
+    with engine.begin() as conn:
+        ingest_orders(conn, tmall, [draft("T-1"), draft("T-2", receiver=other, buyer_id="tb_2")])
+        ingest_orders(
+            conn,
+            jd,
+            [
+                draft(
+                    "J-1",
+                    minutes=60 * 30,
+                    buyer_id="jd_zhang",
+                    receiver=replace(draft().receiver, phone="+86 138-1234-5678"),
+                )
+            ],
+        )
+    run_cleaning(engine)
+    owners = customer_of(engine)
+    assert owners["T-1"] == owners["J-1"] is not None and owners["T-2"] not in (None, owners["T-1"])
+    with engine.connect() as conn:
+        reason = conn.execute(
+            select(order_events.c.reason).where(
+                order_events.c.kind == "cleaned",
+                order_events.c.order_id
+                == select(orders.c.id).where(orders.c.platform_order_id == "J-1").scalar_subquery(),
+            )
+        ).scalar_one()
+    assert "same phone" in reason
+
+
+def test_the_same_order_placed_again_on_another_channel_waits_as_a_suspected_duplicate(
+    engine: Engine,
+) -> None:
+    tmall, jd = setup_shop(engine), jd_shop(engine)
+    with engine.begin() as conn:
+        ingest_orders(conn, tmall, [draft("T-9")])
+    run_cleaning(engine)
+    with engine.begin() as conn:
+        ingest_orders(conn, jd, [draft("J-9", minutes=90, buyer_id="jd_zhang")])
+    run_cleaning(engine)
+    assert state(engine)["T-9"] == ("received", [])
+    assert state(engine)["J-9"] == ("on_hold", ["DUPLICATE_SUSPECTED"])
+    with engine.connect() as conn:
+        detail = conn.execute(select(order_holds.c.detail)).scalar_one()
+        first = conn.execute(
+            select(orders.c.id).where(orders.c.platform_order_id == "T-9")
+        ).scalar()
+    assert f"(order {first})" in detail and "tmall-flagship" in detail

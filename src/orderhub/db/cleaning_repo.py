@@ -31,7 +31,18 @@ def orders_to_clean(
 ) -> list[OrderFacts]:
     """Received orders not cleaned yet (or exactly `only`), by id, with their lines."""
     query = (
-        select(orders.c.id, shops.c.code, *(orders.c[f"receiver_{n}"] for n in _RECEIVER))
+        select(
+            orders.c.id,
+            shops.c.code,
+            *(orders.c[f"receiver_{n}"] for n in _RECEIVER),
+            orders.c.channel,
+            orders.c.platform_order_id,
+            orders.c.buyer_id,
+            orders.c.buyer_email,
+            orders.c.total_amount,
+            orders.c.currency,
+            orders.c.placed_at,
+        )
         .join(shops, shops.c.id == orders.c.shop_id)
         .where(orders.c.id > after_id)
         .order_by(orders.c.id)
@@ -49,6 +60,13 @@ def orders_to_clean(
             shop_code=h.code,
             receiver=Address(**{n: h._mapping[f"receiver_{n}"] for n in _RECEIVER}),
             lines=tuple(lines[h.id]),
+            channel=h.channel,
+            platform_order_id=h.platform_order_id,
+            buyer_id=h.buyer_id,
+            buyer_email=h.buyer_email or "",
+            total=h.total_amount,
+            currency=h.currency,
+            placed_at=h.placed_at,
         )
         for h in heads
     ]

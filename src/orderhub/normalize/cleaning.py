@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
 
 from orderhub.normalize.intl import check_address
 from orderhub.normalize.phones import normalize_phone
@@ -37,6 +39,13 @@ class OrderFacts:
     shop_code: str
     receiver: Address
     lines: tuple[LineDraft, ...]
+    channel: str = ""
+    platform_order_id: str = ""
+    buyer_id: str | None = None
+    buyer_email: str = ""
+    total: Decimal = Decimal(0)
+    currency: str = "CNY"
+    placed_at: datetime | None = None
 
 
 @dataclass(slots=True)

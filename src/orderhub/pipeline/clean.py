@@ -19,6 +19,7 @@ from orderhub.normalize.sku_mapping import SkuCatalog
 from orderhub.orders.actions import transition_many
 from orderhub.orders.domain import Address, utc_now
 from orderhub.orders.lifecycle import OrderStatus
+from orderhub.pipeline.buyers import flag_duplicates, link_customers
 
 ACTOR = "system:cleaning"
 MIN_CONFIDENCE = 0.6
@@ -92,6 +93,8 @@ def clean_batch(
     ]
     now = utc_now()
     cleaning_repo.write_decisions(conn, decisions, now)
+    customers = link_customers(conn, facts, decisions, now)
+    flag_duplicates(conn, facts, decisions, customers)
     held = _hold(conn, [d for d in decisions if d.holds], now)
     orders_repo.insert_events(conn, [_event(d, now) for d in decisions])
     return CleanResult(cleaned=len(decisions), held=held, holds=_count(decisions))

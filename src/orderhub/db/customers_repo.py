@@ -1,0 +1,93 @@
+"""SQL of customers: identities by key, new customers, order links, recent orders of buyers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, or_, select, tuple_, update
+
+from orderhub.db.bulk import bulk_insert
+from orderhub.db.schema import customer_identities, customers, order_lines, orders, shops
+
+
+def identities_for(conn: Connection, keys: Sequence[tuple[str, str]]) -> list[tuple[str, str, int]]:
+    """Stored (kind, value, customer_id) rows for these keys only."""
+    if not keys:
+        return []
+    query = select(
+        customer_identities.c.kind, customer_identities.c.value, customer_identities.c.customer_id
+    ).where(tuple_(customer_identities.c.kind, customer_identities.c.value).in_(sorted(set(keys))))
+    return [(k, v, c) for k, v, c in conn.execute(query)]
+
+
+def create_customer(conn: Connection, *, name: str, phone: str, email: str, now: datetime) -> int:
+    return int(
+        conn.execute(
+            customers.insert().returning(customers.c.id),
+            {"name": name[:128], "phone": phone[:64], "email": email[:254], "created_at": now},
+        ).scalar_one()
+    )
+
+
+def add_identities(conn: Connection, rows: Sequence[tuple[str, str, int]]) -> None:
+    bulk_insert(
+        conn,
+        customer_identities,
+        [{"kind": k, "value": v[:254], "customer_id": c} for k, v, c in rows],
+        ignore_conflicts=True,
+    )
+
+
+def link_orders(conn: Connection, links: Sequence[tuple[int, int]]) -> None:
+    """Set orders' customer: [(order_id, customer_id)]."""
+    if links:
+        conn.execute(
+            update(orders)
+            .where(orders.c.id == bindparam("_o"))
+            .values(customer_id=bindparam("_c")),
+            [{"_o": o, "_c": c} for o, c in links],
+        )
+
+
+def recent_orders_of(
+    conn: Connection,
+    *,
+    customer_ids: Sequence[int],
+    phone_keys: Sequence[str],
+    since: datetime,
+    until: datetime,
+    exclude: Sequence[int],
+) -> list[Any]:
+    """Orders of these buyers placed in [since, until], with their items, for duplicate checks."""
+    who = []
+    if customer_ids:
+        who.append(orders.c.customer_id.in_(sorted(set(customer_ids))))
+    if phone_keys:
+        who.append(orders.c.phone_key.in_(sorted(set(phone_keys))))
+    if not who:
+        return []
+    query = (
+        select(orders, shops.c.code.label("shop_code"))
+        .join(shops, shops.c.id == orders.c.shop_id)
+        .where(
+            or_(*who),
+            orders.c.placed_at >= since,
+            orders.c.placed_at <= until,
+            orders.c.id.not_in(list(exclude)),
+        )
+    )
+    return list(conn.execute(query))
+
+
+def items_of(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[tuple[str, int]]]:
+    found: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    if order_ids:
+        query = select(
+            order_lines.c.order_id, order_lines.c.sku_code, order_lines.c.quantity
+        ).where(order_lines.c.order_id.in_(list(order_ids)))
+        for order_id, code, qty in conn.execute(query):
+            found[order_id].append((code or "", qty))
+    return found
