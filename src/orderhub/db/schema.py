@@ -57,6 +57,8 @@ customers = Table(
     Column("name", String(128), nullable=False, server_default=""),
     Column("phone", String(64), nullable=False, server_default=""),
     Column("email", String(254), nullable=False, server_default=""),
+    Column("blacklisted", Boolean, nullable=False, server_default="0"),
+    Column("blacklist_reason", Text, nullable=False, server_default=""),
     Column("created_at", UTCDateTime, nullable=False),
 )
 
@@ -77,6 +79,7 @@ skus = Table(
     Column("id", Id, primary_key=True),
     Column("code", String(64), nullable=False, unique=True),
     Column("title", String(255), nullable=False),
+    Column("product_code", String(64), nullable=False, server_default=""),  # variants share it
     Column("category", String(64), nullable=False, server_default=""),
     Column("attributes", JSON, nullable=False),
     Column("price", Amount, nullable=False),
@@ -160,6 +163,9 @@ orders = Table(
     Column("phone_kind", String(16), nullable=False, server_default=""),
     Column("phone_key", String(64), nullable=False, server_default=""),
     Column("cleaned_at", UTCDateTime, nullable=True),
+    Column("do_not_merge", Boolean, nullable=False, server_default="0"),
+    # No FK: SQLite would have to rebuild the orders table (and every table pointing at it).
+    Column("merged_into_id", Id, nullable=True),
     Column("placed_at", UTCDateTime, nullable=False),
     Column("paid_at", UTCDateTime, nullable=True),
     Column("platform_updated_at", UTCDateTime, nullable=False),
@@ -188,6 +194,8 @@ order_lines = Table(
     Column("title", String(255), nullable=False),
     Column("spec", String(255), nullable=False, server_default=""),
     Column("bundle_sku_code", String(64), nullable=True),  # set on lines expanded from a bundle
+    Column("origin_order_id", Id, nullable=True),  # the order a merged or split line came from
+    Column("origin_line_no", Integer, nullable=True),
     Column("quantity", Integer, nullable=False),
     Column("unit_price", Amount, nullable=False),
     Column("discount", Amount, nullable=False),
@@ -304,4 +312,14 @@ order_holds = Table(
     Column("released_by", String(128), nullable=True),
     Index(None, "order_id"),
     Index(None, "code", "released_at"),
+)
+
+# Seller-editable settings as JSON documents by key (spec aliases, grade rules, merge policy …).
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", JSON, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String(128), nullable=False),
 )
