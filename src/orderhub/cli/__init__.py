@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from orderhub.cli import channels, imports, orders, pipeline, system
+from orderhub.cli import channels, customers, imports, merges, orders, pipeline, system
 
 app = typer.Typer(
     help="OrderHub (汇单): every channel's orders in one place.", no_args_is_help=True
@@ -18,6 +18,8 @@ app.add_typer(channels.quarantine_app, name="quarantine")
 app.add_typer(pipeline.pipeline_app, name="pipeline")
 app.add_typer(pipeline.skus_app, name="skus")
 app.add_typer(pipeline.address_app, name="address")
+app.add_typer(customers.app, name="customers")
+app.add_typer(merges.app, name="merges")
 
 
 def main() -> None:
