@@ -23,6 +23,8 @@ class ErrorCode(StrEnum):
     SYNC_IN_PROGRESS = "SYNC_IN_PROGRESS"
     SYNC_FAILED = "SYNC_FAILED"
     IMPORT_FAILED = "IMPORT_FAILED"
+    SKU_NOT_FOUND = "SKU_NOT_FOUND"
+    MAPPING_INVALID = "MAPPING_INVALID"
 
 
 class BusinessError(Exception):

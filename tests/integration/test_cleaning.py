@@ -224,3 +224,58 @@ def test_the_same_order_placed_again_on_another_channel_waits_as_a_suspected_dup
             select(orders.c.id).where(orders.c.platform_order_id == "T-9")
         ).scalar()
     assert f"(order {first})" in detail and "tmall-flagship" in detail
+
+
+def test_a_product_mapping_and_a_sellers_alias_find_the_variant(engine: Engine) -> None:
+    from orderhub.pipeline.mapping import add_spec_alias
+
+    shop = setup_shop(engine)
+    now = utc_now()
+    with engine.begin() as conn:
+        catalog_repo.insert_skus(
+            conn,
+            [
+                {
+                    "code": f"TS-{c}-XL",
+                    "title": f"T恤 {n} XL",
+                    "product_code": "TS",
+                    "category": "",
+                    "attributes": {"colour": n, "size": "XL"},
+                    "price": D("79.00"),
+                    "cost": None,
+                    "weight_g": 0,
+                    "barcode": None,
+                    "is_bundle": False,
+                    "created_at": now,
+                }
+                for c, n in (("BLACK", "黑色"), ("WHITE", "白色"))
+            ],
+        )
+    line = LineDraft(
+        title="纯棉T恤",
+        quantity=1,
+        unit_price=D("79.00"),
+        platform_sku_id="ITEM-88",
+        spec="颜色分类:黑色;尺码:加大",
+    )
+    with engine.begin() as conn:
+        ingest_orders(
+            conn, shop, [draft("P-1", lines=(line,), total=D("74.00"), order_discount=D("5.00"))]
+        )
+    run_cleaning(engine)
+    mapped = map_platform_sku(
+        engine, platform_sku_id="ITEM-88", sku_code="TS", shop=None, actor="user:li", product=True
+    )
+    assert (mapped.waiting, mapped.still_held) == (1, 1)  # 加大 is not a size it knows yet
+    with engine.connect() as conn:
+        detail = conn.execute(
+            select(order_holds.c.detail).where(order_holds.c.released_at.is_(None))
+        ).scalar_one()
+    assert "product TS" in detail and "加大" in detail
+    added = add_spec_alias(
+        engine, attribute="size", canonical="XL", aliases=["加大"], actor="user:li"
+    )
+    assert (added.waiting, added.released) == (1, 1)
+    assert state(engine)["P-1"] == ("received", [])
+    with engine.connect() as conn:
+        assert conn.execute(select(order_lines.c.sku_code)).scalar_one() == "TS-BLACK-XL"

@@ -8,7 +8,13 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from orderhub import __version__
-from orderhub.api import routes_channels, routes_customers, routes_merges, routes_orders
+from orderhub.api import (
+    routes_channels,
+    routes_cleaning,
+    routes_customers,
+    routes_merges,
+    routes_orders,
+)
 from orderhub.api.deps import EngineDep
 from orderhub.api.errors import install_error_handlers
 from orderhub.bootstrap import Container
@@ -24,6 +30,7 @@ def create_app(container: Container) -> FastAPI:
     install_error_handlers(app)
     app.include_router(routes_orders.router)
     app.include_router(routes_channels.router)
+    app.include_router(routes_cleaning.router)
     app.include_router(routes_customers.router)
     app.include_router(routes_merges.router)
 

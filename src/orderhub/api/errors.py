@@ -26,6 +26,8 @@ _STATUS = {
     ErrorCode.SYNC_IN_PROGRESS: 409,
     ErrorCode.SYNC_FAILED: 502,
     ErrorCode.IMPORT_FAILED: 422,
+    ErrorCode.SKU_NOT_FOUND: 404,
+    ErrorCode.MAPPING_INVALID: 422,
 }
 
 

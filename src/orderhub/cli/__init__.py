@@ -18,6 +18,7 @@ app.add_typer(channels.quarantine_app, name="quarantine")
 app.add_typer(pipeline.pipeline_app, name="pipeline")
 app.add_typer(pipeline.skus_app, name="skus")
 app.add_typer(pipeline.address_app, name="address")
+app.add_typer(pipeline.specs_app, name="specs")
 app.add_typer(customers.app, name="customers")
 app.add_typer(merges.app, name="merges")
 

@@ -14,6 +14,7 @@ from orderhub.errors import BusinessError
 pipeline_app = typer.Typer(help="Run the order pipeline stages.", no_args_is_help=True)
 skus_app = typer.Typer(help="Our SKUs and the platform SKUs mapped to them.", no_args_is_help=True)
 address_app = typer.Typer(help="Chinese address completion.", no_args_is_help=True)
+specs_app = typer.Typer(help="Spec alias tables (XL = 加大码 = X-Large …).", no_args_is_help=True)
 
 
 @pipeline_app.command("run")
@@ -94,3 +95,42 @@ def address_normalize(text: str, as_json: JsonOpt = False) -> None:
     )
     for note in found.notes:
         console.print(f"  - {note}")
+
+
+@specs_app.command("alias")
+def specs_alias(
+    attribute: Annotated[str, typer.Argument(help="size, colour, …")],
+    canonical: Annotated[str, typer.Argument(help="the value your SKUs use, e.g. XL")],
+    aliases: Annotated[list[str], typer.Argument(help="what platforms write, e.g. 加大 X-Large")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Add aliases; orders waiting for a variant are checked again."""
+    from orderhub.pipeline.mapping import add_spec_alias
+
+    result = add_spec_alias(
+        container().engine,
+        attribute=attribute,
+        canonical=canonical,
+        aliases=aliases,
+        actor=f"cli:{getpass.getuser()}",
+    )
+    if as_json:
+        print_json(asdict(result))
+    else:
+        console.print(
+            f"{attribute}: {', '.join(aliases)} = {canonical}; {result.released} "
+            f"waiting orders move on, {result.still_held} still held"
+        )
+
+
+@specs_app.command("show")
+def specs_show(as_json: JsonOpt = False) -> None:
+    """The alias tables in use (built-in ones until you add your own)."""
+    from orderhub.db import cleaning_repo
+
+    with container().engine.connect() as conn:
+        tables = cleaning_repo.load_catalog(conn).aliases.to_dict()
+    if as_json:
+        print_json(tables)
+    else:
+        console.print_json(data=tables)

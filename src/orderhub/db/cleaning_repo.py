@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, select, update
 
+from orderhub.db import settings_repo
 from orderhub.db.bulk import bulk_insert
 from orderhub.db.schema import (
     bundle_components,
@@ -21,8 +22,10 @@ from orderhub.db.schema import (
 )
 from orderhub.normalize.cleaning import CleanDecision, OrderFacts
 from orderhub.normalize.sku_mapping import SkuCatalog, SkuInfo
+from orderhub.normalize.specs import SpecAliases, default_aliases
 from orderhub.orders.domain import Address, LineDraft
 
+SPEC_ALIASES = "spec_aliases"
 _RECEIVER = ("name", "phone", "country", "province", "city", "district", "street", "postcode")
 
 
@@ -97,19 +100,48 @@ def _lines(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[LineDra
 
 
 def load_catalog(conn: Connection) -> SkuCatalog:
-    """Every SKU, bundle and mapping, as the in-memory index cleaning decides with."""
+    """Every SKU, bundle, mapping and the spec aliases: the in-memory index cleaning decides with."""
     parts: dict[int, list[tuple[str, int]]] = defaultdict(list)
     codes = dict(conn.execute(select(skus.c.id, skus.c.code)).all())
     for b, c, q in conn.execute(select(bundle_components)):
         parts[b].append((codes[c], q))
-    rows = conn.execute(select(skus.c.id, skus.c.code, skus.c.title, skus.c.price))
-    catalog = SkuCatalog(
-        skus={r.code: SkuInfo(r.code, r.title, r.price, tuple(parts[r.id])) for r in rows}
+    rows = conn.execute(
+        select(
+            skus.c.id,
+            skus.c.code,
+            skus.c.title,
+            skus.c.price,
+            skus.c.product_code,
+            skus.c.attributes,
+        )
     )
-    for scope, pid, sku_id in conn.execute(
-        select(sku_mappings.c.scope, sku_mappings.c.platform_sku_id, sku_mappings.c.sku_id)
-    ):
-        catalog.mappings[(None if scope == "*" else scope, pid)] = codes[sku_id]
+    stored_aliases = settings_repo.get_setting(conn, SPEC_ALIASES)
+    catalog = SkuCatalog(
+        skus={
+            r.code: SkuInfo(
+                r.code,
+                r.title,
+                r.price,
+                tuple(parts[r.id]),
+                r.product_code,
+                tuple(sorted((r.attributes or {}).items())),
+            )
+            for r in rows
+        },
+        aliases=SpecAliases.from_dict(stored_aliases) if stored_aliases else default_aliases(),
+    )
+    query = select(
+        sku_mappings.c.scope,
+        sku_mappings.c.platform_sku_id,
+        sku_mappings.c.sku_id,
+        sku_mappings.c.product_code,
+    )
+    for scope, pid, sku_id, product in conn.execute(query):
+        key = (None if scope == "*" else scope, pid)
+        if sku_id is not None:
+            catalog.mappings[key] = codes[sku_id]
+        else:
+            catalog.product_mappings[key] = product
     return catalog
 
 
@@ -222,21 +254,19 @@ def release_holds(
 
 
 def orders_held_for_platform_sku(
-    conn: Connection, platform_sku_id: str, shop_code: str | None
+    conn: Connection, platform_sku_id: str | None, shop_code: str | None
 ) -> list[int]:
-    """Orders waiting with SKU_UNMAPPED that have a line with this platform SKU id."""
+    """Orders waiting with SKU_UNMAPPED (with a line of this platform SKU id, if one is given)."""
     query = (
         select(orders.c.id)
         .distinct()
         .join(order_lines, order_lines.c.order_id == orders.c.id)
         .join(order_holds, order_holds.c.order_id == orders.c.id)
         .join(shops, shops.c.id == orders.c.shop_id)
-        .where(
-            order_lines.c.platform_sku_id == platform_sku_id,
-            order_holds.c.code == "SKU_UNMAPPED",
-            order_holds.c.released_at.is_(None),
-        )
+        .where(order_holds.c.code == "SKU_UNMAPPED", order_holds.c.released_at.is_(None))
     )
+    if platform_sku_id is not None:
+        query = query.where(order_lines.c.platform_sku_id == platform_sku_id)
     if shop_code is not None:
         query = query.where(shops.c.code == shop_code)
     return [r[0] for r in conn.execute(query)]

@@ -293,7 +293,9 @@ sku_mappings = Table(
     Column("id", Id, primary_key=True),
     Column("scope", String(64), nullable=False),
     Column("platform_sku_id", String(64), nullable=False),
-    Column("sku_id", Id, ForeignKey("skus.id"), nullable=False),
+    Column("sku_id", Id, ForeignKey("skus.id"), nullable=True),
+    # …or a product: the variant is then chosen from the line's spec text (spec aliases).
+    Column("product_code", String(64), nullable=False, server_default=""),
     Column("created_at", UTCDateTime, nullable=False),
     Column("created_by", String(128), nullable=False),
     UniqueConstraint("scope", "platform_sku_id"),

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+from orderhub.normalize.specs import SpecAliases, default_aliases, match_variant
 from orderhub.orders.domain import LineDraft
 
 CENT = Decimal("0.01")
@@ -30,6 +31,8 @@ class SkuInfo:
     title: str
     price: Decimal
     components: tuple[tuple[str, int], ...] = ()  # a bundle's (component code, quantity)
+    product: str = ""  # variants of one product share it
+    attributes: tuple[tuple[str, str], ...] = ()  # e.g. (("colour", "黑色"), ("size", "XL"))
 
     @property
     def is_bundle(self) -> bool:
@@ -40,6 +43,11 @@ class SkuInfo:
 class SkuCatalog:
     skus: dict[str, SkuInfo] = field(default_factory=dict)
     mappings: dict[tuple[str | None, str], str] = field(default_factory=dict)  # (shop, id) -> code
+    product_mappings: dict[tuple[str | None, str], str] = field(default_factory=dict)
+    aliases: SpecAliases = field(default_factory=default_aliases)
+
+    def variants(self, product: str) -> dict[str, dict[str, str]]:
+        return {s.code: dict(s.attributes) for s in self.skus.values() if s.product == product}
 
     def map(self, platform_sku_id: str, sku_code: str, *, shop: str | None = None) -> None:
         if sku_code not in self.skus:
@@ -63,9 +71,23 @@ def resolve_line(line: LineDraft, shop: str, catalog: SkuCatalog) -> Resolution:
             code = catalog.mappings.get(key)
             if code is not None:
                 return Resolution(code, f"platform SKU {pid} is mapped to {code} ({where})")
+        for key in ((shop, pid), (None, pid)):
+            product = catalog.product_mappings.get(key)
+            if product is not None:
+                return _variant(line, product, catalog)
     what = f"platform SKU {pid}" if pid else "a line without a platform SKU id"
     code_text = f" and seller code {line.sku_code}" if line.sku_code else ""
     return Resolution(None, f"SKU_UNMAPPED: {what}{code_text} ({line.title}) is not mapped")
+
+
+def _variant(line: LineDraft, product: str, catalog: SkuCatalog) -> Resolution:
+    """Pick the product's variant named by the line's spec text (through the alias tables)."""
+    found = match_variant(line.spec, catalog.variants(product), catalog.aliases)
+    if found.sku_code is not None:
+        return Resolution(found.sku_code, f"spec '{line.spec}' is {found.sku_code} of {product}")
+    return Resolution(
+        None, f"SKU_UNMAPPED: spec '{line.spec}' of product {product}: {found.reason}"
+    )
 
 
 def expand_bundle(line: LineDraft, bundle: SkuInfo, catalog: SkuCatalog) -> list[LineDraft]:
