@@ -305,6 +305,7 @@ def _expand(product: Product, start: int) -> list[CatalogItem]:
             cost=_money(price * product.cost_pct / 100),
             weight_g=product.weight_g + _size_grams(product, opts),
             barcode=ean13(f"{BARCODE_PREFIX}{start + offset:05d}"),
+            product=product.prefix,
         )
         weight = product.popularity
         for o in opts:

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine
 
 from orderhub.channels.ingest import ingest_orders
-from orderhub.db import catalog_repo, shops_repo
+from orderhub.db import catalog_repo, cleaning_repo, orders_repo, shops_repo
 from orderhub.demo.model import DemoData, DemoOrder
+from orderhub.normalize.sku_mapping import SkuCatalog
 from orderhub.orders.actions import transition_many
 from orderhub.orders.domain import ShopRef, utc_now
 from orderhub.orders.lifecycle import MAIN_PATH, OrderStatus
+from orderhub.pipeline.clean import clean_batch
 
 S = OrderStatus
 # Demo orders walk the main path (skipping manual review) up to their target status.
@@ -54,6 +56,7 @@ def load_demo(engine: Engine, data: DemoData, *, progress: Progress | None = Non
             for s in data.shops
         }
         _load_catalog(conn, data)
+        catalog = cleaning_repo.load_catalog(conn)
     by_shop: dict[str, list[DemoOrder]] = defaultdict(list)
     for order in data.orders:
         by_shop[order.shop_code].append(order)
@@ -61,7 +64,7 @@ def load_demo(engine: Engine, data: DemoData, *, progress: Progress | None = Non
         for start in range(0, len(shop_orders), BATCH):
             batch = shop_orders[start : start + BATCH]
             with engine.begin() as conn:
-                _ingest_and_advance(conn, shops[code], batch)
+                _ingest_and_advance(conn, shops[code], batch, catalog)
             if progress:
                 progress(len(batch))
     return LoadSummary(
@@ -78,6 +81,7 @@ def _load_catalog(conn: Connection, data: DemoData) -> None:
         {
             "code": s.code,
             "title": s.title,
+            "product_code": s.product,
             "category": s.category,
             "attributes": s.attributes,
             "price": s.price,
@@ -91,6 +95,7 @@ def _load_catalog(conn: Connection, data: DemoData) -> None:
     ] + [
         {
             "code": b.code,
+            "product_code": "",
             "title": b.title,
             "category": b.category,
             "attributes": {},
@@ -127,14 +132,21 @@ def _load_catalog(conn: Connection, data: DemoData) -> None:
     catalog_repo.insert_stock(conn, [(wh_ids[w], sku_ids[s], q) for w, s, q in data.stock], now=now)
 
 
-def _ingest_and_advance(conn: Connection, shop: ShopRef, batch: list[DemoOrder]) -> None:
+def _ingest_and_advance(
+    conn: Connection, shop: ShopRef, batch: list[DemoOrder], catalog: SkuCatalog
+) -> None:
+    """Ingest, clean (customers, SKUs, addresses: like real orders), then walk each order that
+    is free to go on to its demo status; orders cleaning put on hold stay there."""
     result = ingest_orders(conn, shop, [o.draft for o in batch])
     if result.invalid:
         raise ValueError(f"demo generated invalid orders: {result.invalid[:3]}")
+    ids = [result.order_ids[o.draft.platform_order_id] for o in batch]
+    clean_batch(conn, catalog, ids)
+    free = {i for i, status in orders_repo.statuses_of(conn, ids).items() if status == "received"}
     paths = {
-        result.order_ids[o.draft.platform_order_id]: path_to(o.target_status)
-        for o in batch
-        if o.target_status is not OrderStatus.RECEIVED
+        order_id: path_to(o.target_status)
+        for order_id, o in zip(ids, batch, strict=True)
+        if o.target_status is not OrderStatus.RECEIVED and order_id in free
     }
     for step in range(max((len(p) for p in paths.values()), default=0)):
         by_target: dict[OrderStatus, list[int]] = defaultdict(list)

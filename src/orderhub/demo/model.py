@@ -30,6 +30,7 @@ class DemoSku:
     cost: Decimal
     weight_g: int
     barcode: str
+    product: str = ""  # the product code its variants share
 
 
 @dataclass(frozen=True, slots=True)
