@@ -279,3 +279,18 @@ def test_a_product_mapping_and_a_sellers_alias_find_the_variant(engine: Engine) 
     assert state(engine)["P-1"] == ("received", [])
     with engine.connect() as conn:
         assert conn.execute(select(order_lines.c.sku_code)).scalar_one() == "TS-BLACK-XL"
+
+
+def test_the_duplicate_window_is_the_sellers_setting(engine: Engine) -> None:
+    from orderhub.db import settings_repo
+    from orderhub.pipeline.clean import CLEANING_SETTINGS
+
+    tmall, jd = setup_shop(engine), jd_shop(engine)
+    with engine.begin() as conn:
+        settings_repo.put_setting(
+            conn, CLEANING_SETTINGS, {"duplicate_window_hours": 1}, actor="user:li", now=utc_now()
+        )
+        ingest_orders(conn, tmall, [draft("T-5")])
+        ingest_orders(conn, jd, [draft("J-5", minutes=90, buyer_id="jd_zhang")])
+    run_cleaning(engine)
+    assert state(engine)["J-5"] == ("received", [])  # 90 minutes apart: outside a 1-hour window

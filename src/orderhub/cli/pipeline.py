@@ -39,6 +39,48 @@ def pipeline_run(
         console.print(f"cleaned {out['cleaned']}, held {out['held']} {out['holds']}")
 
 
+@pipeline_app.command("settings")
+def pipeline_settings(
+    min_address_confidence: Annotated[
+        float | None, typer.Option(min=0, max=1, help="below it: ADDRESS_UNRESOLVED")
+    ] = None,
+    duplicate_window_hours: Annotated[
+        float | None, typer.Option(min=0, help="same buyer+items+amount within it")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show or change the cleaning thresholds."""
+    from dataclasses import replace
+
+    from orderhub.db import settings_repo
+    from orderhub.orders.domain import utc_now
+    from orderhub.pipeline.clean import CLEANING_SETTINGS, CleaningSettings
+
+    with container().engine.begin() as conn:
+        current = CleaningSettings.load(conn)
+        changes = {
+            k: v
+            for k, v in (
+                ("min_address_confidence", min_address_confidence),
+                ("duplicate_window_hours", duplicate_window_hours),
+            )
+            if v is not None
+        }
+        if changes:
+            current = replace(current, **changes)
+            settings_repo.put_setting(
+                conn,
+                CLEANING_SETTINGS,
+                asdict(current),
+                actor=f"cli:{getpass.getuser()}",
+                now=utc_now(),
+            )
+    if as_json:
+        print_json(asdict(current))
+    else:
+        console.print(asdict(current))
+
+
 @skus_app.command("map")
 def skus_map(
     platform_sku_id: Annotated[str, typer.Argument(help="the platform's SKU / item id")],

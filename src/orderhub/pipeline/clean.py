@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine
 
-from orderhub.db import cleaning_repo, orders_repo
+from orderhub.db import cleaning_repo, orders_repo, settings_repo
 from orderhub.normalize.cleaning import CleanDecision, CnAddress, OrderFacts, clean_order
 from orderhub.normalize.sku_mapping import SkuCatalog
 from orderhub.orders.actions import transition_many
@@ -22,7 +22,20 @@ from orderhub.orders.lifecycle import OrderStatus
 from orderhub.pipeline.buyers import flag_duplicates, link_customers
 
 ACTOR = "system:cleaning"
-MIN_CONFIDENCE = 0.6
+CLEANING_SETTINGS = "cleaning"
+
+
+@dataclass(frozen=True, slots=True)
+class CleaningSettings:
+    """Seller-set thresholds (settings key `cleaning`)."""
+
+    min_address_confidence: float = 0.6  # below it an order waits with ADDRESS_UNRESOLVED
+    duplicate_window_hours: float = 24.0  # same buyer, items and amount within it: a duplicate
+
+    @classmethod
+    def load(cls, conn: Connection) -> CleaningSettings:
+        stored = settings_repo.get_setting(conn, CLEANING_SETTINGS) or {}
+        return cls(**{k: float(v) for k, v in stored.items() if k in cls.__slots__})
 
 
 @dataclass(slots=True)
@@ -88,13 +101,16 @@ def clean_batch(
         facts = cleaning_repo.orders_to_clean(
             conn, after_id=0, limit=len(order_ids) or 1, only=order_ids
         )
+    settings = CleaningSettings.load(conn)
     decisions = [
-        clean_order(f, catalog, normalize_cn, min_confidence=MIN_CONFIDENCE) for f in facts
+        clean_order(f, catalog, normalize_cn, min_confidence=settings.min_address_confidence)
+        for f in facts
     ]
     now = utc_now()
     cleaning_repo.write_decisions(conn, decisions, now)
     customers = link_customers(conn, facts, decisions, now)
-    flag_duplicates(conn, facts, decisions, customers)
+    window = timedelta(hours=settings.duplicate_window_hours)
+    flag_duplicates(conn, facts, decisions, customers, window=window)
     held = _hold(conn, [d for d in decisions if d.holds], now)
     orders_repo.insert_events(conn, [_event(d, now) for d in decisions])
     return CleanResult(cleaned=len(decisions), held=held, holds=_count(decisions))
