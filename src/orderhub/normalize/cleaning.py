@@ -15,6 +15,8 @@ from orderhub.orders.domain import Address, LineDraft
 
 ADDRESS_UNRESOLVED = "ADDRESS_UNRESOLVED"
 SKU_UNMAPPED = "SKU_UNMAPPED"
+# Place-holders of the statistics tables some platforms send as a district (抖店: 呼和浩特 市辖区).
+STATISTICS_FILLERS = ("市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,14 +128,17 @@ def _receiver(
         problems = "; ".join(check.problems)
         return fixed, "", None, list(check.problems), "" if check.ok else problems
     found = normalize_cn(r)
+    street = found.street or r.street
+    for filler in STATISTICS_FILLERS:
+        street = street.removeprefix(filler)
     fixed = Address(
         name=r.name,
         phone=r.phone,
         country="CN",
         province=found.province or r.province,
         city=found.city or r.city,
-        district=found.district or r.district,
-        street=found.street or r.street,
+        district=found.district or ("" if r.district in STATISTICS_FILLERS else r.district),
+        street=street,
         postcode=r.postcode,
     )
     confidence = round(found.confidence * 100)
