@@ -294,3 +294,23 @@ def test_the_duplicate_window_is_the_sellers_setting(engine: Engine) -> None:
         ingest_orders(conn, jd, [draft("J-5", minutes=90, buyer_id="jd_zhang")])
     run_cleaning(engine)
     assert state(engine)["J-5"] == ("received", [])  # 90 minutes apart: outside a 1-hour window
+
+
+def test_a_new_buyers_second_order_in_the_same_batch_names_the_real_customer(
+    engine: Engine,
+) -> None:
+    shop = setup_shop(engine)
+    with engine.begin() as conn:
+        ingest_orders(conn, shop, [draft("N-1"), draft("N-2", minutes=3 * 24 * 60)])
+    run_cleaning(engine)
+    owners = customer_of(engine)
+    assert owners["N-1"] == owners["N-2"] is not None
+    with engine.connect() as conn:
+        reasons = [
+            r[0]
+            for r in conn.execute(
+                select(order_events.c.reason).where(order_events.c.kind == "cleaned")
+            )
+        ]
+    assert all("-1" not in r for r in reasons)
+    assert any(f"as customer {owners['N-1']}" in r for r in reasons)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -60,7 +61,10 @@ def link_customers(
         if match.customer_id is None:
             continue
         links[buyer.order_id] = real.get(match.customer_id, match.customer_id)
-        by_order[buyer.order_id].notes.append(f"customer {links[buyer.order_id]}: {match.reason}")
+        reason = re.sub(
+            r"customer (-\d+)", lambda m: f"customer {real[int(m.group(1))]}", match.reason
+        )  # new customers had temporary ids while matching
+        by_order[buyer.order_id].notes.append(f"customer {links[buyer.order_id]}: {reason}")
     customers_repo.link_orders(conn, list(links.items()))
     return links
 
