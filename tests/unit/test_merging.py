@@ -40,12 +40,7 @@ def ids(groups: list[MergeGroup]) -> list[tuple[int, ...]]:
 
 
 def test_mergeable_statuses_are_the_unallocated_ones() -> None:
-    assert {str(s) for s in MERGEABLE_STATUSES} == {
-        "received",
-        "on_hold",
-        "pending_review",
-        "approved",
-    }
+    assert {str(s) for s in MERGEABLE_STATUSES} == {"received", "pending_review", "approved"}
 
 
 def test_orders_to_the_same_receiver_merge_into_the_earliest() -> None:
@@ -79,10 +74,15 @@ def test_orders_past_approval_are_not_candidates(status: str) -> None:
     assert refused == []
 
 
-@pytest.mark.parametrize("status", ["received", "on_hold", "pending_review"])
+@pytest.mark.parametrize("status", ["received", "pending_review"])
 def test_orders_before_approval_merge(status: str) -> None:
     groups, _ = merge_groups([cand(1), cand(2, 1, status=status)], POLICY)
     assert ids(groups) == [(1, 2)]
+
+
+def test_an_order_on_hold_waits_for_its_hold_before_it_can_merge() -> None:
+    groups, _ = merge_groups([cand(1), cand(2, 1, status="on_hold")], POLICY)
+    assert ids(groups) == []
 
 
 def test_the_window_is_counted_from_the_groups_earliest_order() -> None:

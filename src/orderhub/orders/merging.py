@@ -23,7 +23,9 @@ from orderhub.orders.lifecycle import OrderStatus
 
 S = OrderStatus
 # Unshipped and not yet allocated: stock is not tied to a parcel, so the orders can still join.
-MERGEABLE_STATUSES = frozenset({S.RECEIVED, S.ON_HOLD, S.PENDING_REVIEW, S.APPROVED})
+# An order on hold waits for a person (refund request, duplicate, unmapped SKU …): merging it
+# would carry that problem into a parcel that is not held, so it joins once its hold is released.
+MERGEABLE_STATUSES = frozenset({S.RECEIVED, S.PENDING_REVIEW, S.APPROVED})
 CENT = Decimal("0.01")
 
 RefusedPair = tuple[int, int, str]  # (earlier order id, later order id, why)
