@@ -22,7 +22,7 @@ from sqlalchemy import Engine, func, select
 
 from orderhub.bootstrap import Container
 from orderhub.channels.ingest import ingest_orders
-from orderhub.customers import service
+from orderhub.customers import grades, service
 from orderhub.customers.profile import DEFAULT_GRADE_RULES
 from orderhub.db import shops_repo
 from orderhub.db.schema import customers, orders, security_events
@@ -297,21 +297,21 @@ def test_grade_rules_change_the_grade(engine: Engine, scenario: Scenario) -> Non
         ]
     }
     with engine.begin() as conn:
-        assert service.grade_rules(conn).is_default
-        stored = service.set_grade_rules(conn, vip, actor="user:li")
+        assert grades.grade_rules(conn).is_default
+        stored = grades.set_grade_rules(conn, vip, actor="user:li")
     assert [r.grade for r in stored.rules] == ["VIP", "USD buyer", "Regular"]
     with engine.connect() as conn:
         assert service.customer_profile(conn, scenario.customer_id).grade == "VIP"
         listed = service.list_customers(conn, grade="VIP", limit=1000).items
         regular = service.list_customers(conn, grade="Regular", limit=1000).items
-        assert not service.grade_rules(conn).is_default
+        assert not grades.grade_rules(conn).is_default
     assert scenario.customer_id in [c.id for c in listed] and all(c.grade == "VIP" for c in listed)
     assert regular and all(c.grade == "Regular" for c in regular)
     with engine.begin() as conn:
         tougher = {"rules": [{"grade": "VIP", "min_orders": 5}, {"grade": "Regular"}]}
-        service.set_grade_rules(conn, tougher, actor="user:li")
+        grades.set_grade_rules(conn, tougher, actor="user:li")
         assert service.customer_profile(conn, scenario.customer_id).grade == "Regular"
-        back = service.set_grade_rules(conn, {"rules": []}, actor="user:li")
+        back = grades.set_grade_rules(conn, {"rules": []}, actor="user:li")
         assert back.is_default and back.rules == DEFAULT_GRADE_RULES
         assert service.customer_profile(conn, scenario.customer_id).grade == "B"
 
@@ -331,12 +331,12 @@ def test_grade_rules_change_the_grade(engine: Engine, scenario: Scenario) -> Non
 def test_invalid_grade_rules_are_refused_with_the_reason(
     engine: Engine, document: Any, message: str
 ) -> None:
-    with engine.begin() as conn, pytest.raises(service.GradeRulesInvalid) as caught:
-        service.set_grade_rules(conn, document, actor="user:li")
+    with engine.begin() as conn, pytest.raises(grades.GradeRulesInvalid) as caught:
+        grades.set_grade_rules(conn, document, actor="user:li")
     assert message in caught.value.message
     assert caught.value.code.value == "GRADE_RULES_INVALID"
     with engine.connect() as conn:
-        assert service.grade_rules(conn).is_default
+        assert grades.grade_rules(conn).is_default
 
 
 def test_blacklist_round_trip_is_audited(engine: Engine, scenario: Scenario) -> None:

@@ -15,7 +15,7 @@ from orderhub.api.schemas_customers import (
     GradeRulesIn,
     GradeRulesOut,
 )
-from orderhub.customers import service
+from orderhub.customers import grades, service
 
 router = APIRouter(prefix="/api/v1", tags=["customers"])
 
@@ -84,7 +84,7 @@ def unblacklist_customer(
 def get_grade_rules(engine: EngineDep) -> GradeRulesOut:
     """The grade rules, best first (`is_default` when the seller never set any)."""
     with engine.connect() as conn:
-        return GradeRulesOut.of(service.grade_rules(conn))
+        return GradeRulesOut.of(grades.grade_rules(conn))
 
 
 @router.put(
@@ -96,7 +96,7 @@ def put_grade_rules(body: GradeRulesIn, engine: EngineDep, actor: ActorDep) -> G
     """Replace the grade rules; an empty list restores the defaults."""
     data = body.model_dump(mode="json")
     with engine.begin() as conn:
-        return GradeRulesOut.of(service.set_grade_rules(conn, data, actor=actor))
+        return GradeRulesOut.of(grades.set_grade_rules(conn, data, actor=actor))
 
 
 def _client(request: Request) -> str:

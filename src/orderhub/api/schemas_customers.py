@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from orderhub.customers.grades import GradeRules
 from orderhub.customers.profile import GradeRule
 from orderhub.customers.service import (
     AddressView,
@@ -19,7 +20,6 @@ from orderhub.customers.service import (
     CustomerPage,
     CustomerSummary,
     CustomerView,
-    GradeRules,
     MatchView,
     OrderBrief,
 )

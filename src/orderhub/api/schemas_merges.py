@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from orderhub.db.merges_repo import policy_to_json
+from orderhub.db.merge_policy_repo import policy_to_json
 from orderhub.orders.merging import MergeGroup, MergePolicy, RefusedPair
 
 Reason = Annotated[str, Field(min_length=1, max_length=2000)]

@@ -17,7 +17,7 @@ from orderhub.api.schemas_customers import (
     GradeRulesOut,
 )
 from orderhub.cli.common import JsonOpt, console, container, fail, print_json
-from orderhub.customers import service
+from orderhub.customers import grades, service
 from orderhub.db.orders_repo import BadCursor
 from orderhub.errors import BusinessError
 
@@ -145,11 +145,11 @@ def customers_grades(
     try:
         if set_file is None:
             with built.engine.connect() as conn:
-                rules = GradeRulesOut.of(service.grade_rules(conn))
+                rules = GradeRulesOut.of(grades.grade_rules(conn))
         else:
             data = _read_json(set_file)
             with built.engine.begin() as conn:
-                rules = GradeRulesOut.of(service.set_grade_rules(conn, data, actor=_actor()))
+                rules = GradeRulesOut.of(grades.set_grade_rules(conn, data, actor=_actor()))
     except BusinessError as exc:
         fail(exc, as_json)
     if as_json:
@@ -166,9 +166,9 @@ def _read_json(path: Path) -> object:
     try:
         return json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
-        raise service.GradeRulesInvalid(f"cannot read {path}: {exc.strerror}") from None
+        raise grades.GradeRulesInvalid(f"cannot read {path}: {exc.strerror}") from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise service.GradeRulesInvalid(f"{path} is not JSON: {exc}") from None
+        raise grades.GradeRulesInvalid(f"{path} is not JSON: {exc}") from None
 
 
 def _print_change(change: BlacklistOut, as_json: bool) -> None:

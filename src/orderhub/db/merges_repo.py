@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -14,11 +14,9 @@ from sqlalchemy import Connection, Row, and_, delete, select, update
 
 from orderhub.db.bulk import bulk_insert
 from orderhub.db.schema import order_events, order_lines, orders, shops
-from orderhub.db.settings_repo import get_setting, put_setting
 from orderhub.orders.domain import LineDraft
-from orderhub.orders.merging import MergeCandidate, MergePolicy
+from orderhub.orders.merging import MergeCandidate
 
-POLICY_KEY = "merge_policy"
 AMOUNTS = ("goods_amount", "discount_amount", "shipping_fee", "tax_amount", "total_amount")
 
 _HEAD = (
@@ -303,51 +301,6 @@ def candidate(head: Head) -> MergeCandidate:
         placed_at=head.placed_at,
         currency=head.currency,
     )
-
-
-# --- the policy, stored as a setting ------------------------------------------------------
-
-
-def policy_to_json(policy: MergePolicy) -> dict[str, Any]:
-    hours = policy.window.total_seconds() / 3600
-    return {
-        "enabled_auto": policy.enabled_auto,
-        "window_hours": int(hours) if hours == int(hours) else hours,
-        "shop_groups": sorted(sorted(group) for group in policy.shop_groups),
-    }
-
-
-def policy_from_json(doc: Any) -> MergePolicy:
-    """The stored document as a policy (keys left out keep their defaults); ValueError if bad."""
-    default = MergePolicy()
-    if doc is None:
-        return default
-    if not isinstance(doc, dict):
-        raise ValueError("the merge policy must be a JSON object")
-    auto = doc.get("enabled_auto", default.enabled_auto)
-    hours = doc.get("window_hours", default.window.total_seconds() / 3600)
-    groups = doc.get("shop_groups", [])
-    if not isinstance(auto, bool):
-        raise ValueError("enabled_auto must be true or false")
-    if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= 8760:
-        raise ValueError("window_hours must be a number of hours within 0..8760")
-    if not isinstance(groups, list) or not all(
-        isinstance(g, list) and all(isinstance(c, str) for c in g) for g in groups
-    ):
-        raise ValueError("shop_groups must be lists of shop codes")
-    return MergePolicy(
-        enabled_auto=auto,
-        window=timedelta(hours=hours),
-        shop_groups=tuple(frozenset(g) for g in groups if len(set(g)) > 1),
-    )
-
-
-def load_policy(conn: Connection) -> MergePolicy:
-    return policy_from_json(get_setting(conn, POLICY_KEY))
-
-
-def save_policy(conn: Connection, policy: MergePolicy, *, actor: str, now: datetime) -> None:
-    put_setting(conn, POLICY_KEY, policy_to_json(policy), actor=actor, now=now)
 
 
 # --- lines --------------------------------------------------------------------------------

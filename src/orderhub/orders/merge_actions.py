@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from orderhub.db import merges_repo, orders_repo
+from orderhub.db import merge_policy_repo, merges_repo, orders_repo
 from orderhub.db.merges_repo import AMOUNTS
 from orderhub.errors import BusinessError, ErrorCode
 from orderhub.money import CURRENCY_EXPONENTS
@@ -98,7 +98,7 @@ class SplitResult:
 
 def load_policy(conn: Connection) -> MergePolicy:
     try:
-        return merges_repo.load_policy(conn)
+        return merge_policy_repo.load_policy(conn)
     except ValueError as exc:
         raise MergePolicyInvalid(f"the stored merge policy is not valid: {exc}") from exc
 

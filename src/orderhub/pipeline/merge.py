@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from orderhub.db import merges_repo, orders_repo, shops_repo
+from orderhub.db import merge_policy_repo, merges_repo, orders_repo, shops_repo
 from orderhub.errors import BusinessError
 from orderhub.orders.domain import utc_now
 from orderhub.orders.errors import ShopNotFound
@@ -160,7 +160,7 @@ def update_policy(
 ) -> MergePolicy:
     """Change the stored merge policy; shop groups are added to the ones there (or cleared first)."""
     with engine.begin() as conn:
-        doc = merges_repo.policy_to_json(load_policy(conn))
+        doc = merge_policy_repo.policy_to_json(load_policy(conn))
         if enabled_auto is not None:
             doc["enabled_auto"] = enabled_auto
         if window_hours is not None:
@@ -177,8 +177,8 @@ def update_policy(
                 groups.append(codes)
         doc["shop_groups"] = groups
         try:
-            policy = merges_repo.policy_from_json(doc)
+            policy = merge_policy_repo.policy_from_json(doc)
         except ValueError as exc:
             raise MergePolicyInvalid(str(exc)) from exc
-        merges_repo.save_policy(conn, policy, actor=actor, now=utc_now())
+        merge_policy_repo.save_policy(conn, policy, actor=actor, now=utc_now())
     return policy
