@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, select
 
+from orderhub.bootstrap import Container
 from orderhub.channels.ingest import ingest_orders
 from orderhub.db import catalog_repo, shops_repo
 from orderhub.db.schema import order_events, order_holds, order_lines, orders
@@ -314,3 +315,21 @@ def test_a_new_buyers_second_order_in_the_same_batch_names_the_real_customer(
         ]
     assert all("-1" not in r for r in reasons)
     assert any(f"as customer {owners['N-1']}" in r for r in reasons)
+
+
+def test_pipeline_run_and_address_normalize_from_the_command_line(container: Container) -> None:
+    from tests.integration.test_cli import run_json
+
+    engine = container.engine
+    shop = setup_shop(engine)
+    bag = (LineDraft(title="帆布包", quantity=1, unit_price=D("59.90"), sku_code="BAG-CNV"),)
+    with engine.begin() as conn:
+        ingest_orders(
+            conn, shop, [draft("C-1"), draft("C-2", minutes=45, lines=bag, total=D("54.90"))]
+        )
+    first = run_json(container, "pipeline", "run")
+    assert (first["cleaned"], first["held"], first["merge_suggestions"]) == (2, 0, 1)
+    assert run_json(container, "pipeline", "run")["cleaned"] == 0
+    found = run_json(container, "address", "normalize", "深圳市南山区科技园")
+    assert (found["province"], found["city"], found["district"]) == ("广东省", "深圳市", "南山区")
+    assert found["code"].startswith("440305") and found["notes"]

@@ -22,8 +22,10 @@ def pipeline_run(
     batch: Annotated[int, typer.Option(min=1, max=10_000, help="orders per transaction")] = 1000,
     as_json: JsonOpt = False,
 ) -> None:
-    """Clean every received order not cleaned yet (safe to run again)."""
+    """Clean every received order not cleaned yet, then merge (or suggest merging) orders to
+    one receiver. Safe to run again."""
     from orderhub.pipeline.clean import run_cleaning
+    from orderhub.pipeline.merge import run_merging
 
     engine = container().engine
     if as_json:
@@ -32,11 +34,22 @@ def pipeline_run(
         with progress() as bar:
             task = bar.add_task("cleaning orders", total=None)
             result = run_cleaning(engine, batch_size=batch, progress=lambda n: bar.advance(task, n))
-    out = {"cleaned": result.cleaned, "held": result.held, "holds": result.holds or {}}
+    merging = run_merging(engine)
+    out = {
+        "cleaned": result.cleaned,
+        "held": result.held,
+        "holds": result.holds or {},
+        "merged": [[m.target_id, *m.merged] for m in merging.merged],
+        "merge_suggestions": len(merging.suggestions),
+    }
+    groups = len(merging.merged)
     if as_json:
         print_json(out)
     else:
-        console.print(f"cleaned {out['cleaned']}, held {out['held']} {out['holds']}")
+        console.print(
+            f"cleaned {out['cleaned']}, held {out['held']} {out['holds']}; merged "
+            f"{groups} groups, {len(merging.suggestions)} suggestions"
+        )
 
 
 @pipeline_app.command("settings")
