@@ -1,1 +1,1 @@
-"""Order review rules: a typed fact schema and a safe compiler for seller-written rules."""
+"""Order review: built-in exception checks and seller-written rules over order facts."""

@@ -1,1 +1,1 @@
-"""Tests of the order review rule language."""
+"""Tests of order review."""
