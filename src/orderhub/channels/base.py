@@ -77,3 +77,14 @@ class ChannelAdapter(Protocol):
     ) -> PullPage:
         """One page of orders updated in `window`, starting at `page_token` (None = first page)."""
         ...
+
+
+class NoHttpWebhooks:
+    """For platforms that push through their own message services (TOP/TMC, JD JMQ, PDD, SP-API
+    notifications via SQS) rather than signed HTTP posts: every HTTP delivery is refused."""
+
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes, shop: ShopContext) -> bool:
+        return False
+
+    def webhook_orders(self, headers: Mapping[str, str], body: bytes) -> list[str]:
+        return []

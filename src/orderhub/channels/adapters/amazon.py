@@ -51,7 +51,7 @@ from orderhub.channels.adapters.json_payload import (
     order_id,
     text,
 )
-from orderhub.channels.base import ParseError, PullPage, PullWindow, ShopContext
+from orderhub.channels.base import NoHttpWebhooks, ParseError, PullPage, PullWindow, ShopContext
 from orderhub.channels.http import ChannelHttp, ChannelRequestError
 from orderhub.channels.registry import register
 from orderhub.orders.domain import OrderDraft
@@ -62,7 +62,7 @@ PAGE_SIZE = 100
 SWAGGER_WRAPPER = "application/json"
 
 
-class AmazonAdapter:
+class AmazonAdapter(NoHttpWebhooks):
     """Amazon marketplaces. Credentials: `access_token` (LWA) and `marketplace_ids`."""
 
     platforms: ClassVar[tuple[str, ...]] = ("amazon",)
@@ -72,12 +72,6 @@ class AmazonAdapter:
         if set(doc) == {SWAGGER_WRAPPER} and isinstance(doc[SWAGGER_WRAPPER], dict):
             doc = doc[SWAGGER_WRAPPER]
         return replace(_parse_document(doc, shop), raw_payload=raw)
-
-    def verify_webhook(self, headers: Mapping[str, str], body: bytes, shop: ShopContext) -> bool:
-        return False
-
-    def webhook_orders(self, headers: Mapping[str, str], body: bytes) -> list[str]:
-        return []
 
     def pull_page(
         self, http: ChannelHttp, shop: ShopContext, window: PullWindow, page_token: str | None

@@ -65,7 +65,7 @@ from orderhub.channels.adapters.json_payload import (
     quantity,
     text,
 )
-from orderhub.channels.base import ParseError, PullPage, PullWindow, ShopContext
+from orderhub.channels.base import NoHttpWebhooks, ParseError, PullPage, PullWindow, ShopContext
 from orderhub.channels.http import (
     ChannelAuthError,
     ChannelError,
@@ -218,7 +218,7 @@ def backward_page(
 # ------------------------------------------------------------------------------------ adapter
 
 
-class JdAdapter:
+class JdAdapter(NoHttpWebhooks):
     """JD POP shops. Credentials: `app_key`, `app_secret`, `access_token`."""
 
     platforms: ClassVar[tuple[str, ...]] = ("jd",)
@@ -231,12 +231,6 @@ class JdAdapter:
 
     def parse(self, raw: str, shop: ShopContext) -> OrderDraft:
         return replace(parse_order(_unwrap(load_object(raw))), raw_payload=raw)
-
-    def verify_webhook(self, headers: Mapping[str, str], body: bytes, shop: ShopContext) -> bool:
-        return False
-
-    def webhook_orders(self, headers: Mapping[str, str], body: bytes) -> list[str]:
-        return []
 
     def pull_page(
         self, http: ChannelHttp, shop: ShopContext, window: PullWindow, page_token: str | None

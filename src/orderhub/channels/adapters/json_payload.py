@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from orderhub.channels.base import ParseError
+from orderhub.channels.jsontext import loads_exact
 from orderhub.money import MoneyError, check_currency, to_decimal
 
 JsonObject = dict[str, Any]
@@ -28,7 +29,7 @@ _WHITESPACE = " \t\n\r"
 def load_object(raw: str) -> JsonObject:
     """The JSON object in `raw`; PAYLOAD_NOT_JSON when it is not JSON or not an object."""
     try:
-        value = json.loads(raw, parse_float=Decimal)
+        value = loads_exact(raw)
     except (ValueError, TypeError) as exc:
         raise ParseError("PAYLOAD_NOT_JSON", f"payload is not JSON: {exc}") from None
     if not isinstance(value, dict):

@@ -52,7 +52,6 @@ Judgement calls:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -77,7 +76,7 @@ from orderhub.channels.adapters.json_payload import (
     order_id,
     text,
 )
-from orderhub.channels.base import ParseError, PullPage, PullWindow, ShopContext
+from orderhub.channels.base import NoHttpWebhooks, ParseError, PullPage, PullWindow, ShopContext
 from orderhub.channels.http import ChannelHttp, ChannelRequestError
 from orderhub.channels.registry import register
 from orderhub.orders.domain import Address, ChannelState, LineDraft, OrderDraft, utc_now
@@ -98,7 +97,7 @@ PDD_AUTH_CODES = frozenset({"10019", "20004"})
 _CIPHERS = ("receiver_name", "receiver_phone", "address", "receiver_address")
 
 
-class PddAdapter:
+class PddAdapter(NoHttpWebhooks):
     """Pinduoduo shops. Credentials: `client_id`, `client_secret`, `access_token`."""
 
     platforms: ClassVar[tuple[str, ...]] = ("pdd",)
@@ -111,12 +110,6 @@ class PddAdapter:
 
     def parse(self, raw: str, shop: ShopContext) -> OrderDraft:
         return replace(parse_order(_unwrap(load_object(raw))), raw_payload=raw)
-
-    def verify_webhook(self, headers: Mapping[str, str], body: bytes, shop: ShopContext) -> bool:
-        return False
-
-    def webhook_orders(self, headers: Mapping[str, str], body: bytes) -> list[str]:
-        return []
 
     def pull_page(
         self, http: ChannelHttp, shop: ShopContext, window: PullWindow, page_token: str | None

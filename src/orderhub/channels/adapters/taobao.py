@@ -41,7 +41,7 @@ from typing import Any, ClassVar
 
 from orderhub.channels.adapters.taobao_mapping import load_trade, trade_to_draft
 from orderhub.channels.adapters.taobao_sign import parse_top_time, sign_top, top_timestamp
-from orderhub.channels.base import PullPage, PullWindow, ShopContext
+from orderhub.channels.base import NoHttpWebhooks, PullPage, PullWindow, ShopContext
 from orderhub.channels.http import (
     ChannelAuthError,
     ChannelError,
@@ -76,19 +76,13 @@ _BAN = re.compile(r"last for (\d+) more seconds")
 _SECOND = timedelta(seconds=1)
 
 
-class TaobaoAdapter:
+class TaobaoAdapter(NoHttpWebhooks):
     """Taobao and Tmall trades via TOP; credentials app_key, app_secret, session, sign_method."""
 
     platforms: ClassVar[tuple[str, ...]] = ("taobao", "tmall")
 
     def parse(self, raw: str, shop: ShopContext) -> OrderDraft:
         return trade_to_draft(load_trade(raw), raw)
-
-    def verify_webhook(self, headers: Mapping[str, str], body: bytes, shop: ShopContext) -> bool:
-        return False  # TOP has no signed HTTP push (see the module docstring)
-
-    def webhook_orders(self, headers: Mapping[str, str], body: bytes) -> list[str]:
-        return []
 
     def pull_page(
         self, http: ChannelHttp, shop: ShopContext, window: PullWindow, page_token: str | None
