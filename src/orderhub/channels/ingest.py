@@ -151,6 +151,8 @@ def _order_row(shop: ShopRef, d: OrderDraft, now: datetime) -> dict[str, Any]:
         "seller_note": d.seller_note,
         **{f"receiver_{name}": getattr(r, name) for name in RECEIVER_FIELDS},
         "customer_id": None,
+        # Taobao step (deposit) trades are presales; other platforms flag them in extra too.
+        "is_presale": bool(d.extra.get("step_trade_status") or d.extra.get("presale")),
         "placed_at": d.placed_at,
         "paid_at": d.paid_at,
         "platform_updated_at": d.version_time,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from orderhub.cli import channels, customers, imports, merges, orders, pipeline, system
+from orderhub.cli import channels, customers, imports, merges, orders, pipeline, review, system
 
 app = typer.Typer(
     help="OrderHub (汇单): every channel's orders in one place.", no_args_is_help=True
@@ -21,6 +21,8 @@ app.add_typer(pipeline.address_app, name="address")
 app.add_typer(pipeline.specs_app, name="specs")
 app.add_typer(customers.app, name="customers")
 app.add_typer(merges.app, name="merges")
+app.add_typer(review.rules_app, name="rules")
+app.add_typer(review.review_app, name="review")
 
 
 def main() -> None:

@@ -35,12 +35,17 @@ def pipeline_run(
             task = bar.add_task("cleaning orders", total=None)
             result = run_cleaning(engine, batch_size=batch, progress=lambda n: bar.advance(task, n))
     merging = run_merging(engine)
+    from orderhub.pipeline.review import run_review
+
+    reviewed = run_review(engine, batch_size=batch)
     out = {
         "cleaned": result.cleaned,
         "held": result.held,
         "holds": result.holds or {},
         "merged": [[m.target_id, *m.merged] for m in merging.merged],
         "merge_suggestions": len(merging.suggestions),
+        "reviewed": reviewed.reviewed,
+        "review_outcomes": reviewed.outcomes,
     }
     groups = len(merging.merged)
     if as_json:
@@ -48,7 +53,8 @@ def pipeline_run(
     else:
         console.print(
             f"cleaned {out['cleaned']}, held {out['held']} {out['holds']}; merged "
-            f"{groups} groups, {len(merging.suggestions)} suggestions"
+            f"{groups} groups, {len(merging.suggestions)} suggestions; reviewed "
+            f"{reviewed.reviewed} {reviewed.outcomes}"
         )
 
 

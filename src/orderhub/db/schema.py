@@ -59,6 +59,9 @@ customers = Table(
     Column("email", String(254), nullable=False, server_default=""),
     Column("blacklisted", Boolean, nullable=False, server_default="0"),
     Column("blacklist_reason", Text, nullable=False, server_default=""),
+    Column("customer_type", String(16), nullable=False, server_default="retail"),
+    Column("credit_rating", String(8), nullable=False, server_default=""),
+    Column("credit_limit", Amount, nullable=True),  # wholesale: unpaid orders may not exceed it
     Column("created_at", UTCDateTime, nullable=False),
 )
 
@@ -166,6 +169,13 @@ orders = Table(
     Column("do_not_merge", Boolean, nullable=False, server_default="0"),
     # No FK: SQLite would have to rebuild the orders table (and every table pointing at it).
     Column("merged_into_id", Id, nullable=True),
+    Column("is_presale", Boolean, nullable=False, server_default="0"),
+    Column("seller_flags", JSON, nullable=True),  # flags the seller set (platform flag, manual)
+    Column("tags", JSON, nullable=True),  # tags added by review rules
+    Column("priority", Integer, nullable=False, server_default="0"),
+    Column("preferred_warehouse", String(64), nullable=False, server_default=""),
+    Column("preferred_carrier", String(64), nullable=False, server_default=""),
+    Column("reviewed_at", UTCDateTime, nullable=True),
     Column("placed_at", UTCDateTime, nullable=False),
     Column("paid_at", UTCDateTime, nullable=True),
     Column("platform_updated_at", UTCDateTime, nullable=False),
@@ -199,6 +209,7 @@ order_lines = Table(
     Column("quantity", Integer, nullable=False),
     Column("unit_price", Amount, nullable=False),
     Column("discount", Amount, nullable=False),
+    Column("is_gift", Boolean, nullable=False, server_default="0"),  # added by a review rule
     UniqueConstraint("order_id", "line_no"),
     CheckConstraint("quantity > 0", name="quantity_positive"),
 )
@@ -325,3 +336,7 @@ settings = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", String(128), nullable=False),
 )
+
+
+# Tables of later capabilities live in their own modules on the same metadata.
+from orderhub.db import schema_review  # noqa: E402,F401

@@ -41,6 +41,7 @@ FACTS: dict[str, FactType] = {
     "order.seller_flags": FactType.STR_SET,
     "order.is_cross_border": FactType.BOOL,
     "order.is_presale": FactType.BOOL,
+    "order.exceptions": FactType.STR_SET,
     "shop.code": FactType.STR,
     "shop.platform": FactType.STR,
     "shop.home_province": FactType.STR,
@@ -82,6 +83,7 @@ class OrderFacts:
     order_seller_flags: frozenset[str] = field(default_factory=frozenset)
     order_is_cross_border: bool = False
     order_is_presale: bool = False
+    order_exceptions: frozenset[str] = field(default_factory=frozenset)  # built-in check codes
     shop_code: str = ""
     shop_platform: str = ""
     shop_home_province: str = ""
