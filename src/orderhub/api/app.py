@@ -14,6 +14,7 @@ from orderhub.api import (
     routes_customers,
     routes_merges,
     routes_orders,
+    routes_review,
 )
 from orderhub.api.deps import EngineDep
 from orderhub.api.errors import install_error_handlers
@@ -33,6 +34,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(routes_cleaning.router)
     app.include_router(routes_customers.router)
     app.include_router(routes_merges.router)
+    app.include_router(routes_review.router)
 
     @app.get("/healthz", tags=["health"])
     def healthz(engine: EngineDep) -> JSONResponse:

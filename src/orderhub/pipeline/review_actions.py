@@ -290,11 +290,11 @@ def explanation(conn: Connection, order_id: int) -> dict[str, Any] | None:
         return None
     tasks = review_repo.tasks_of_reviews(conn, [review.id]).get(review.id, [])
     return {
+        **review.explanation,
         "rule_set_version": review.rule_set_version,
         "outcome": review.outcome,
         "reviewed_at": review.created_at.isoformat(),
         "reviewed_by": review.actor,
-        **review.explanation,
         "stages": [
             {
                 "stage": t.stage,

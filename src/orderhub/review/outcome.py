@@ -117,6 +117,7 @@ def decide_outcome(
             holds.append((f.code, f.message))
         elif action.startswith("review:"):
             stages.setdefault(action[7:].strip(), []).append(f.code)
+    holds = _one_per_code(holds)
     ordered = _ordered(stages, settings.stage_order)
     if route is not None and route.kind is ActionKind.CANCEL:
         kind, reason = (
@@ -132,6 +133,13 @@ def decide_outcome(
         kind = "approve"
         reason = f"approved by rule {_owner(decision, route)}" if route else "approved (no rule)"
     return Outcome(kind, ordered, tuple(holds), reason, explain(decision, findings, settings))
+
+
+def _one_per_code(holds: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    merged: dict[str, list[str]] = {}
+    for code, detail in holds:
+        merged.setdefault(code, []).append(detail)
+    return [(code, "; ".join(details)) for code, details in merged.items()]
 
 
 def _owner(decision: Decision, route: Action) -> str:

@@ -127,6 +127,9 @@ def _lambda(code: str, consts: dict[str, Any]) -> Any:
     return eval(compile(code, "<rule>", "eval"), namespace)  # noqa: S307 - built from a checked AST
 
 
+_INCOMPLETE = re.compile(r"(==|!=|<=|>=|<|>|,|\b(?:and|or|not|in))\s*$")
+
+
 def _parse(source: str) -> tuple[ast.Expression, str, int]:
     """The tree, the text parsed and its shift on line 1: a rule over several lines or with
     leading spaces is retried inside parentheses."""
@@ -142,6 +145,10 @@ def _parse(source: str) -> tuple[ast.Expression, str, int]:
     except SyntaxError:
         line, col = first.lineno or 1, first.offset or 1
         msg = f"The rule is not well formed here: {first.msg}."
+        if _INCOMPLETE.search(source):  # Python points at the start; the gap is at the end
+            lines = source.rstrip().split("\n")
+            line, col = len(lines), len(lines[-1]) + 1
+            msg = "The rule ends before it is complete: a value or fact is missing here."
         if re.search(r"(?<![=!<>])=(?!=)", source):
             msg += " Use == to compare."
         if re.search(r"&&|\|\||!(?!=)", source):
