@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from orderhub.api.deps import ActorDep, EngineDep
 from orderhub.db import orders_repo, review_repo
+from orderhub.money import round_to_currency
 from orderhub.orders.errors import OrderNotFound
 from orderhub.pipeline import review_actions as actions
 from orderhub.pipeline.backtest import backtest
@@ -160,7 +161,7 @@ def review_queue(
             "order_id": r.order_id,
             "platform_order_id": r.platform_order_id,
             "shop": r.shop_code,
-            "amount": str(r.total_amount),
+            "amount": str(round_to_currency(r.total_amount, r.currency)),
             "currency": r.currency,
             "receiver_name": r.receiver_name,
             "priority": r.priority,

@@ -132,6 +132,7 @@ class OrderOut(OrderSummaryOut):
     version: int
     lines: list[LineOut]
     events: list[EventOut]
+    review: dict[str, Any] | None = None  # why review treated it so (GET /orders/{id}/review)
 
     @classmethod
     def of_detail(cls, d: OrderDetail) -> OrderOut:

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from orderhub.cli.common import JsonOpt, console, container, fail, print_json, progress
 from orderhub.errors import BusinessError
+from orderhub.money import round_to_currency
 
 rules_app = typer.Typer(
     help="Review rule sets: check, save, activate, backtest.", no_args_is_help=True
@@ -224,7 +225,7 @@ def review_queue(
             "order_id": r.order_id,
             "platform_order_id": r.platform_order_id,
             "shop": r.shop_code,
-            "amount": str(r.total_amount),
+            "amount": str(round_to_currency(r.total_amount, r.currency)),
             "currency": r.currency,
             "why": r.why,
             "rule_set_version": r.rule_set_version,

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from orderhub.db import review_repo
+from orderhub.money import round_to_currency
 from orderhub.pipeline.review import compile_version, decide_inputs, load_settings
 from orderhub.pipeline.review_actions import check_document
 from orderhub.pipeline.review_facts import load_inputs
@@ -57,7 +58,7 @@ def backtest(
             sample = {
                 "order_id": i.order_id,
                 "platform_order_id": i.platform_order_id,
-                "amount": str(i.facts.order_amount),
+                "amount": str(round_to_currency(i.facts.order_amount, i.facts.order_currency)),
                 "currency": i.facts.order_currency,
                 "outcome": outcome.kind,
                 "reason": outcome.reason,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from orderhub.review import exceptions as checks
@@ -201,6 +202,9 @@ def action_text(action: AnyAction) -> str:
 
 
 def _jsonable(value: object) -> object:
+    if isinstance(value, Decimal):  # 8000.0000 from the database reads as 8000.00
+        cents = value.quantize(Decimal("0.01"))
+        return f"{cents if cents == value else value.normalize():f}"
     if isinstance(value, frozenset | set):
         return sorted(str(v) for v in value)
     if isinstance(value, bool | int | float | str) or value is None:

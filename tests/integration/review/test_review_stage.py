@@ -85,7 +85,7 @@ def test_every_order_explains_the_rules_facts_and_action(engine: Engine) -> None
     assert found["matched"] == [
         {
             "rule": "sales manager",
-            "facts": {"order.amount": "8000.0000"},
+            "facts": {"order.amount": "8000.00"},
             "actions": ["review_stage sales_manager"],
         }
     ]

@@ -37,7 +37,7 @@ def test_a_small_order_is_approved_and_the_explanation_names_the_rule_and_facts(
     o = outcome()
     assert (o.kind, o.reason) == ("approve", "approved by rule small")
     assert o.explanation["matched"] == [
-        {"rule": "small", "facts": {"order.amount": "100"}, "actions": ["approve", "tag small"]}
+        {"rule": "small", "facts": {"order.amount": "100.00"}, "actions": ["approve", "tag small"]}
     ]
     assert o.explanation["rule_set_version"] == 3
 
