@@ -54,7 +54,11 @@ class PullPage:
 
 
 class ChannelAdapter(Protocol):
-    """One platform. Parsing is pure; pulling goes through `ChannelHttp` (retries are the caller's)."""
+    """One platform. Parsing is pure; pulling goes through `ChannelHttp` (retries are the caller's).
+
+    Optional capabilities live in their own protocols, checked at run time: publishing stock is
+    `stock_push.StockPusher` (`supports_stock_push`, `stock_pusher_for`).
+    """
 
     platforms: ClassVar[
         tuple[str, ...]

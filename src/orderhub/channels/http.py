@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+MAX_ERROR_BODY = 4000  # characters of a refused answer kept on `ChannelRequestError.body`
+
 
 class ChannelError(Exception):
     """A platform call failed."""
@@ -31,9 +33,28 @@ class ChannelAuthError(ChannelError):
 
 
 class ChannelRequestError(ChannelError):
-    """The platform refused the request itself (other 4xx, or a business error)."""
+    """The platform refused the request itself (other 4xx, or a business error).
+
+    `status` and `body` are the HTTP answer's, when there was one; adapters that decode a
+    platform error put the platform's own code and message in `platform_code`/`platform_message`.
+    """
 
     code = "CHANNEL_REQUEST"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        body: str = "",
+        platform_code: str = "",
+        platform_message: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
+        self.platform_code = platform_code
+        self.platform_message = platform_message
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -60,10 +81,14 @@ class ChannelHttp:
         *,
         params: Mapping[str, Any] | None = None,
         data: Mapping[str, Any] | None = None,
+        json: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
+        """`data` is sent form-encoded, `json` as a JSON body."""
         try:
-            response = self.client.request(method, url, params=params, data=data, headers=headers)
+            response = self.client.request(
+                method, url, params=params, data=data, json=json, headers=headers
+            )
         except httpx.TimeoutException as exc:
             raise TransientChannelError(f"timeout calling {url}: {exc}") from exc
         except httpx.TransportError as exc:
@@ -77,7 +102,11 @@ class ChannelHttp:
         if status in (401, 403):
             raise ChannelAuthError(f"{url} refused the credentials ({status})")
         if status >= 400:
-            raise ChannelRequestError(f"{url} answered {status}: {response.text[:300]}")
+            raise ChannelRequestError(
+                f"{url} answered {status}: {response.text[:300]}",
+                status=status,
+                body=response.text[:MAX_ERROR_BODY],
+            )
         return response
 
     def get(self, url: str, **kwargs: Any) -> httpx.Response:

@@ -22,6 +22,8 @@ retries the rest); a failure before any progress raises. Stale answers are platf
 and raise `TransientChannelError`: a list page naming a trade modified outside the sub-window
 or identical to the sub-window's previous page, a fullinfo answer for another tid.
 
+Stock is pushed with `taobao.item.quantity.update` (full update), see `taobao_stock`.
+
 Webhooks: TOP pushes trades through TMC (a message channel the app connects to) or the
 聚石塔 database sync, not by signed HTTP calls to us; no HTTP push signature is documented, so
 `verify_webhook` always says False and `webhook_orders` finds nothing.
@@ -33,7 +35,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -41,6 +43,7 @@ from typing import Any, ClassVar
 
 from orderhub.channels.adapters.taobao_mapping import load_trade, trade_to_draft
 from orderhub.channels.adapters.taobao_sign import parse_top_time, sign_top, top_timestamp
+from orderhub.channels.adapters.taobao_stock import push_quantities
 from orderhub.channels.base import NoHttpWebhooks, PullPage, PullWindow, ShopContext
 from orderhub.channels.http import (
     ChannelAuthError,
@@ -50,6 +53,7 @@ from orderhub.channels.http import (
     TransientChannelError,
 )
 from orderhub.channels.registry import register
+from orderhub.channels.stock_push import PushResult, StockLevel
 from orderhub.orders.domain import OrderDraft
 
 GATEWAY_PATH = "/router/rest"
@@ -98,6 +102,12 @@ class TaobaoAdapter(NoHttpWebhooks):
         cursor = _fetch_details(client, cursor, orders, keep_progress=listed)
         following = cursor.advance(window)
         return PullPage(orders, following.encode() if following else None)
+
+    def push_stock(
+        self, http: ChannelHttp, shop: ShopContext, items: Sequence[StockLevel]
+    ) -> list[PushResult]:
+        """Full-update each listing's quantity; a listing id is `num_iid` or `num_iid:sku_id`."""
+        return push_quantities(TopClient(http, shop), items) if items else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +237,9 @@ def top_error(method: str, err: Any) -> ChannelError:
         return TransientChannelError(text)
     if code in AUTH_CODES:
         return ChannelAuthError(text)
-    return ChannelRequestError(text)
+    return ChannelRequestError(
+        text, platform_code=sub_code or code, platform_message=sub_msg or msg
+    )
 
 
 def _list_next(client: TopClient, cursor: Cursor) -> Cursor:

@@ -13,7 +13,8 @@ Failure injection, per request from `FailurePlan.draw()`: TIMEOUT and SERVER_ERR
 `answer_failure` does (a late 504, a 503); RATE_LIMIT as TOP really limits, HTTP 200 with error
 code 7 "App Call Limited" and "This ban will last for N more seconds" (N = plan.retry_after);
 REPEAT_PAGE answers with the previous answer of the same API (the previous list page, or the
-previous trade's fullinfo). `TopStats` counts what was served.
+previous trade's fullinfo). `TopStats` counts what was served. With `items=TopItems(...)` it
+also takes stock pushes (`taobao.item.quantity.update`, see `taobao_stock`).
 
 `make_trades(n, seed=, start=)` builds realistic fullinfo trade objects: mixed statuses, one to
 three sub-orders, sub-order and order-level discounts, postage, masked receiver data, OAID,
@@ -40,6 +41,7 @@ from orderhub.channels.adapters.taobao_sign import (
     top_timestamp,
 )
 from orderhub.channels.simulators.base import Failure, FailurePlan, Reply, answer_failure, serve
+from orderhub.channels.simulators.taobao_stock import QUANTITY_UPDATE, TopItems
 
 INCREMENT = "taobao.trades.sold.increment.get"
 FULLINFO = "taobao.trade.fullinfo.get"
@@ -64,6 +66,7 @@ class _Gateway:
     session: str
     plan: FailurePlan | None
     stats: TopStats
+    items: TopItems | None = None
     last: dict[str, bytes] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -78,6 +81,8 @@ class _Gateway:
         with self.lock:
             self.stats.requests += 1
             self.stats.by_method[api] = self.stats.by_method.get(api, 0) + 1
+        if api == QUANTITY_UPDATE and self.items is not None:
+            self.items.log.count_call()
         failure = self.plan.draw() if self.plan else None
         if failure is not None:
             with self.lock:
@@ -125,6 +130,8 @@ class _Gateway:
             reply = self._increment(params)
         elif api == FULLINFO:
             reply = self._fullinfo(params)
+        elif api == QUANTITY_UPDATE and self.items is not None:
+            reply = self.items.quantity_update(params)
         else:
             return error(22, "Invalid method")
         if reply.status == 200:
@@ -170,8 +177,10 @@ def run_top(
     session: str,
     failures: FailurePlan | None = None,
     stats: TopStats | None = None,
+    items: TopItems | None = None,
 ) -> Iterator[str]:
-    """Serve `trades` behind a TOP gateway; yield its base URL (pass `stats` to count)."""
+    """Serve `trades` behind a TOP gateway; yield its base URL (pass `stats` to count, `items`
+    to take stock pushes)."""
     ordered = sorted(
         ((parse_top_time(t["modified"]), t) for t in trades),
         key=lambda pair: (pair[0], int(pair[1]["tid"])),
@@ -185,6 +194,7 @@ def run_top(
         session=session,
         plan=failures,
         stats=stats if stats is not None else TopStats(),
+        items=items,
     )
     with serve(gateway.handle) as base_url:
         yield base_url
