@@ -65,7 +65,7 @@ def test_list_filters_by_status_and_shop(demo: Container) -> None:
 
 
 def test_show_and_transition_an_order(demo: Container) -> None:
-    [received] = run_json(demo, "orders", "list", "--status", "received", "--limit", "1")
+    [received] = run_json(demo, "orders", "list", "--status", "pending_review", "--limit", "1")
     shown = run_json(demo, "orders", "show", str(received["id"]))
     assert shown["lines"] and shown["events"][0]["kind"] == "received"
     moved = run_json(
@@ -77,7 +77,11 @@ def test_show_and_transition_an_order(demo: Container) -> None:
         "--reason",
         "buyer asked to wait",
     )
-    assert moved == {"order_id": received["id"], "from_status": "received", "to_status": "on_hold"}
+    assert moved == {
+        "order_id": received["id"],
+        "from_status": "pending_review",
+        "to_status": "on_hold",
+    }
     history = run_json(demo, "orders", "show", str(received["id"]))["events"]
     assert history[-1]["reason"] == "buyer asked to wait"
     assert history[-1]["actor"].startswith("cli:")

@@ -67,12 +67,26 @@ def load_demo(engine: Engine, data: DemoData, *, progress: Progress | None = Non
                 _ingest_and_advance(conn, shops[code], batch, catalog)
             if progress:
                 progress(len(batch))
+    _review(engine)
     return LoadSummary(
         shops=len(shops),
         skus=len(data.skus) + len(data.bundles),
         warehouses=len(data.warehouses),
         orders=len(data.orders),
     )
+
+
+def _review(engine: Engine) -> None:
+    """Activate the demo rules (once) and review the orders still waiting, like `pipeline run`."""
+    from orderhub.db import review_repo
+    from orderhub.demo.rules import DEMO_RULES
+    from orderhub.pipeline.review import run_review
+    from orderhub.pipeline.review_actions import save_rule_set
+
+    with engine.begin() as conn:
+        if review_repo.active_rule_set(conn) is None:
+            save_rule_set(conn, DEMO_RULES, actor="demo", activate=True)
+    run_review(engine)
 
 
 def _load_catalog(conn: Connection, data: DemoData) -> None:

@@ -348,9 +348,10 @@ class CompiledRuleSet:
                 applied = set(plan.always)  # indexes of this rule's actions that took effect
                 if plan is owner and plan.route is not None:
                     applied.add(plan.route[0])
-                if staged:
-                    stages.update(dict.fromkeys(value for _, value in plan.stages))
-                    applied.update(i for i, _ in plan.stages)
+                if staged and plan.stages:
+                    for i, value in plan.stages:
+                        stages[value] = None
+                        applied.add(i)
                 for i, gift in plan.gifts:
                     reason = _gift_skip(gift, given, granted, stock)
                     if reason is not None:
@@ -365,7 +366,11 @@ class CompiledRuleSet:
                     if key not in prefs:
                         prefs[key] = value
                         applied.add(i)
-                kept = tuple(a for i, a in enumerate(plan.actions) if i in applied)
+                kept = (
+                    plan.actions
+                    if len(applied) == len(plan.actions)
+                    else tuple(a for i, a in enumerate(plan.actions) if i in applied)
+                )
             read = plan.rule.explain(facts)[1]
             matches.append(RuleMatch(plan.name, MappingProxyType(read), kept))
         return Decision(
