@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from orderhub.db.schema import bundle_components, skus, stock, warehouses
+from orderhub.db.schema_inventory import stock_movements
 
 
 def insert_skus(conn: Connection, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
@@ -38,12 +39,32 @@ def insert_warehouses(conn: Connection, rows: Sequence[dict[str, Any]]) -> dict[
 def insert_stock(
     conn: Connection, levels: Sequence[tuple[int, int, int]], *, now: datetime
 ) -> None:
-    """Opening stock: [(warehouse_id, sku_id, on_hand)]."""
+    """Opening stock: [(warehouse_id, sku_id, on_hand)], each with its receipt in the ledger."""
     if levels:
         conn.execute(
             stock.insert(),
             [
                 {"warehouse_id": w, "sku_id": s, "on_hand": q, "reserved": 0, "updated_at": now}
                 for w, s, q in levels
+            ],
+        )
+        receipts = [(w, s, q) for w, s, q in levels if q]
+        if not receipts:
+            return
+        conn.execute(
+            stock_movements.insert(),
+            [
+                {
+                    "warehouse_id": w,
+                    "sku_id": s,
+                    "kind": "receipt",
+                    "on_hand_delta": q,
+                    "reserved_delta": 0,
+                    "reason": "opening stock",
+                    "reference": "opening",
+                    "actor": "system",
+                    "created_at": now,
+                }
+                for w, s, q in receipts
             ],
         )

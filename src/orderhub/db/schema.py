@@ -339,4 +339,4 @@ settings = Table(
 
 
 # Tables of later capabilities live in their own modules on the same metadata.
-from orderhub.db import schema_review  # noqa: E402,F401
+from orderhub.db import schema_inventory, schema_review  # noqa: E402, F401

@@ -60,6 +60,7 @@ def transition_order(
     )
     if not moved:
         raise ConcurrentChange(order_id, current)
+    stock_effects(conn, [order_id], current=current, target=target, actor=actor, reason=reason)
     orders_repo.insert_events(
         conn,
         [
@@ -69,6 +70,31 @@ def transition_order(
         ],
     )
     return current
+
+
+_RELEASE_ON = frozenset({OrderStatus.CANCELLED, OrderStatus.MERGED})
+
+
+def stock_effects(
+    conn: Connection,
+    order_ids: Sequence[int],
+    *,
+    current: str,
+    target: OrderStatus,
+    actor: str,
+    reason: str,
+) -> None:
+    """What a status change means for stock: cancelled, merged away or de-allocated orders give
+    their reservations back; a shipped order takes its reserved goods out of the warehouse."""
+    if not order_ids:
+        return
+    from orderhub.inventory import actions as stock
+
+    deallocated = current == OrderStatus.ALLOCATED.value and target is OrderStatus.APPROVED
+    if target in _RELEASE_ON or deallocated:
+        stock.release(conn, order_ids, actor=actor, reason=f"order {target.value}: {reason}")
+    elif target is OrderStatus.SHIPPED:
+        stock.ship(conn, order_ids, actor=actor)
 
 
 def transition_audited(
@@ -153,6 +179,7 @@ def transition_many(
         for order_id in set(ids) - set(moved):
             result.refused[order_id] = ConcurrentChange(order_id, current)
         result.moved += moved
+        stock_effects(conn, moved, current=current, target=target, actor=actor, reason=reason)
         events += [
             status_event(
                 i, current=current, target=target.value, actor=actor, reason=reason, now=now
