@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 
 from orderhub.db.schema import Id, metadata
-from orderhub.db.types import Amount, UTCDateTime
+from orderhub.db.types import UTCDateTime
 
 # Every change to `stock` is one row here, written in the same transaction as the change:
 # `stock.on_hand` and `stock.reserved` always equal the sums of the deltas (`orderhub stock verify`).
@@ -115,19 +115,4 @@ channel_listings = Table(
     Column("changed_at", UTCDateTime, nullable=True),
     UniqueConstraint("shop_id", "sku_id"),
     Index(None, "sku_id"),
-)
-
-# Carriers' price per destination: first weight + each additional weight unit.
-carrier_rates = Table(
-    "carrier_rates",
-    metadata,
-    Column("id", Id, primary_key=True),
-    Column("carrier", String(32), nullable=False),
-    Column("destination", String(64), nullable=False),  # a province, or * for anywhere else
-    Column("first_weight_g", Integer, nullable=False),
-    Column("first_price", Amount, nullable=False),
-    Column("additional_weight_g", Integer, nullable=False),
-    Column("additional_price", Amount, nullable=False),
-    Column("currency", String(3), nullable=False),
-    UniqueConstraint("carrier", "destination"),
 )

@@ -1,0 +1,186 @@
+"""What the allocation stage reads (orders waiting for stock, their lines, warehouses, incoming
+purchase orders) and writes (allocations with their explanation)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Row,
+    and_,
+    exists,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+
+from orderhub.db.schema import order_holds, order_lines, orders, shops, skus, warehouses
+from orderhub.db.schema_inventory import expected_receipts, order_allocations, stock_reservations
+
+OUT_OF_STOCK = "OUT_OF_STOCK"
+
+
+def _paid_key() -> Any:
+    return func.coalesce(orders.c.paid_at, orders.c.placed_at)
+
+
+def _open_hold(code: str | None = None, *, other_than: str | None = None) -> Any:
+    cond = [order_holds.c.order_id == orders.c.id, order_holds.c.released_at.is_(None)]
+    if code is not None:
+        cond.append(order_holds.c.code == code)
+    if other_than is not None:
+        cond.append(order_holds.c.code != other_than)
+    return exists().where(*cond)
+
+
+def candidates(
+    conn: Connection, *, after: tuple[datetime, int] | None, limit: int
+) -> list[Row[Any]]:
+    """Orders to allocate, oldest paid first: approved, presale, and those waiting only for
+    stock (on hold with OUT_OF_STOCK and no other reason)."""
+    waiting = and_(
+        orders.c.status == "on_hold",
+        _open_hold(OUT_OF_STOCK),
+        not_(_open_hold(other_than=OUT_OF_STOCK)),
+    )
+    key = _paid_key()
+    query = (
+        select(
+            orders,
+            key.label("paid_key"),
+            shops.c.code.label("shop_code"),
+            shops.c.settings.label("shop_settings"),
+        )
+        .join(shops, shops.c.id == orders.c.shop_id)
+        .where(or_(orders.c.status.in_(("approved", "presale")), waiting))
+        .order_by(key, orders.c.id)
+        .limit(limit)
+    )
+    if after is not None:
+        query = query.where(
+            tuple_(key, orders.c.id)
+            > tuple_(literal(after[0], orders.c.placed_at.type), literal(after[1]))
+        )
+    return list(conn.execute(query))
+
+
+def lines(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[Row[Any]]]:
+    out: dict[int, list[Row[Any]]] = defaultdict(list)
+    if order_ids:
+        query = (
+            select(
+                order_lines.c.order_id,
+                order_lines.c.line_no,
+                order_lines.c.sku_id,
+                order_lines.c.quantity,
+                skus.c.code.label("sku"),
+                skus.c.attributes,
+                skus.c.weight_g,
+            )
+            .join(skus, skus.c.id == order_lines.c.sku_id)
+            .where(order_lines.c.order_id.in_(list(order_ids)))
+            .order_by(order_lines.c.order_id, order_lines.c.line_no)
+        )
+        result: Any = conn.execute(query)
+        for r in result:
+            out[r.order_id].append(r)
+    return out
+
+
+def reserved_orders(conn: Connection, order_ids: Sequence[int]) -> set[int]:
+    """Orders that already hold an active reservation (reserved at ingest)."""
+    if not order_ids:
+        return set()
+    query = (
+        select(stock_reservations.c.order_id)
+        .distinct()
+        .where(
+            stock_reservations.c.order_id.in_(list(order_ids)),
+            stock_reservations.c.status == "active",
+        )
+    )
+    return {r[0] for r in conn.execute(query)}
+
+
+def warehouse_rows(conn: Connection) -> list[Row[Any]]:
+    return list(
+        conn.execute(
+            select(warehouses).where(warehouses.c.active.is_(True)).order_by(warehouses.c.code)
+        )
+    )
+
+
+def incoming(conn: Connection, sku_ids: Sequence[int]) -> list[Row[Any]]:
+    """Open purchase orders of these SKUs."""
+    if not sku_ids:
+        return []
+    query = (
+        select(expected_receipts, skus.c.code.label("sku"), warehouses.c.code.label("warehouse"))
+        .join(skus, skus.c.id == expected_receipts.c.sku_id)
+        .join(warehouses, warehouses.c.id == expected_receipts.c.warehouse_id)
+        .where(expected_receipts.c.sku_id.in_(list(sku_ids)), expected_receipts.c.status == "open")
+    )
+    return list(conn.execute(query))
+
+
+def promised_to_presale(
+    conn: Connection, sku_ids: Sequence[int], *, excluding: Sequence[int]
+) -> dict[int, int]:
+    """Units of each SKU on orders already waiting in presale (other than `excluding`)."""
+    if not sku_ids:
+        return {}
+    query = (
+        select(order_lines.c.sku_id, func.sum(order_lines.c.quantity))
+        .join(orders, orders.c.id == order_lines.c.order_id)
+        .where(orders.c.status == "presale", order_lines.c.sku_id.in_(list(sku_ids)))
+        .group_by(order_lines.c.sku_id)
+    )
+    if excluding:
+        query = query.where(orders.c.id.not_in(list(excluding)))
+    return {r[0]: int(r[1]) for r in conn.execute(query)}
+
+
+def insert_allocations(conn: Connection, rows: Sequence[dict[str, Any]], *, now: datetime) -> None:
+    if not rows:
+        return
+    conn.execute(
+        update(order_allocations)
+        .where(
+            order_allocations.c.order_id.in_([r["order_id"] for r in rows]),
+            order_allocations.c.status == "current",
+        )
+        .values(status="undone")
+    )
+    conn.execute(
+        order_allocations.insert(), [{**r, "status": "current", "created_at": now} for r in rows]
+    )
+
+
+def undo_allocations(conn: Connection, order_ids: Sequence[int]) -> None:
+    if order_ids:
+        conn.execute(
+            update(order_allocations)
+            .where(
+                order_allocations.c.order_id.in_(list(order_ids)),
+                order_allocations.c.status == "current",
+            )
+            .values(status="undone")
+        )
+
+
+def current_allocation(conn: Connection, order_id: int) -> Row[Any] | None:
+    query = (
+        select(order_allocations)
+        .where(order_allocations.c.order_id == order_id, order_allocations.c.status == "current")
+        .order_by(order_allocations.c.id.desc())
+        .limit(1)
+    )
+    return conn.execute(query).first()
