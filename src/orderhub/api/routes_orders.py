@@ -25,6 +25,7 @@ from orderhub.orders.errors import OrderNotFound
 from orderhub.orders.lifecycle import OrderStatus
 from orderhub.orders.manual import create_manual_order, new_order_no
 from orderhub.orders.views import OrderFilter
+from orderhub.pipeline.allocate import allocation_view
 from orderhub.pipeline.review_actions import explanation
 
 router = APIRouter(prefix="/api/v1", tags=["orders"])
@@ -62,9 +63,12 @@ def get_order(order_id: int, engine: EngineDep) -> OrderOut:
     with engine.connect() as conn:
         detail = orders_repo.get_order(conn, order_id)
         review = explanation(conn, order_id) if detail is not None else None
+        allocation = allocation_view(conn, order_id) if detail is not None else None
     if detail is None:
         raise OrderNotFound(order_id)
-    return OrderOut.of_detail(detail).model_copy(update={"review": review})
+    return OrderOut.of_detail(detail).model_copy(
+        update={"review": review, "allocation": allocation}
+    )
 
 
 @router.post(

@@ -133,6 +133,7 @@ class OrderOut(OrderSummaryOut):
     lines: list[LineOut]
     events: list[EventOut]
     review: dict[str, Any] | None = None  # why review treated it so (GET /orders/{id}/review)
+    allocation: dict[str, Any] | None = None  # where it ships from, with whom, and why
 
     @classmethod
     def of_detail(cls, d: OrderDetail) -> OrderOut:

@@ -38,6 +38,9 @@ def pipeline_run(
     from orderhub.pipeline.review import run_review
 
     reviewed = run_review(engine, batch_size=batch)
+    from orderhub.pipeline.allocate import run_allocation
+
+    allocated = run_allocation(engine)
     out = {
         "cleaned": result.cleaned,
         "held": result.held,
@@ -46,6 +49,9 @@ def pipeline_run(
         "merge_suggestions": len(merging.suggestions),
         "reviewed": reviewed.reviewed,
         "review_outcomes": reviewed.outcomes,
+        "allocated": allocated.allocated,
+        "presale": allocated.presale,
+        "out_of_stock": allocated.out_of_stock,
     }
     groups = len(merging.merged)
     if as_json:
@@ -54,7 +60,8 @@ def pipeline_run(
         console.print(
             f"cleaned {out['cleaned']}, held {out['held']} {out['holds']}; merged "
             f"{groups} groups, {len(merging.suggestions)} suggestions; reviewed "
-            f"{reviewed.reviewed} {reviewed.outcomes}"
+            f"{reviewed.reviewed} {reviewed.outcomes}; allocated {allocated.allocated}, presale "
+            f"{allocated.presale}, out of stock {allocated.out_of_stock}"
         )
 
 

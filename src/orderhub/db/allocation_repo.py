@@ -42,15 +42,32 @@ def _open_hold(code: str | None = None, *, other_than: str | None = None) -> Any
 
 
 def candidates(
-    conn: Connection, *, after: tuple[datetime, int] | None, limit: int
+    conn: Connection,
+    *,
+    after: tuple[datetime, int] | None,
+    limit: int,
+    early: Sequence[tuple[int, datetime]] = (),
 ) -> list[Row[Any]]:
     """Orders to allocate, oldest paid first: approved, presale, and those waiting only for
-    stock (on hold with OUT_OF_STOCK and no other reason)."""
+    stock (on hold with OUT_OF_STOCK and no other reason); plus, for shops that reserve at
+    ingest (`early`: shop id and the unpaid cut-off), cleaned orders not reviewed yet that hold
+    no reservation — paid, or unpaid and placed after the cut-off."""
     waiting = and_(
         orders.c.status == "on_hold",
         _open_hold(OUT_OF_STOCK),
         not_(_open_hold(other_than=OUT_OF_STOCK)),
     )
+    wanted = [orders.c.status.in_(("approved", "presale")), waiting]
+    for shop_id, cutoff in early:
+        wanted.append(
+            and_(
+                orders.c.shop_id == shop_id,
+                orders.c.status.in_(("received", "pending_review")),
+                orders.c.cleaned_at.is_not(None),
+                or_(orders.c.payment_status != "unpaid", orders.c.placed_at > cutoff),
+                not_(_active_reservation()),
+            )
+        )
     key = _paid_key()
     query = (
         select(
@@ -60,7 +77,7 @@ def candidates(
             shops.c.settings.label("shop_settings"),
         )
         .join(shops, shops.c.id == orders.c.shop_id)
-        .where(or_(orders.c.status.in_(("approved", "presale")), waiting))
+        .where(or_(*wanted))
         .order_by(key, orders.c.id)
         .limit(limit)
     )
@@ -70,6 +87,34 @@ def candidates(
             > tuple_(literal(after[0], orders.c.placed_at.type), literal(after[1]))
         )
     return list(conn.execute(query))
+
+
+def _active_reservation() -> Any:
+    return exists().where(
+        stock_reservations.c.order_id == orders.c.id, stock_reservations.c.status == "active"
+    )
+
+
+def expired_unpaid(conn: Connection, shop_id: int, cutoff: datetime) -> list[int]:
+    """Unpaid orders of the shop reserved at ingest and placed before the cut-off."""
+    query = select(orders.c.id).where(
+        orders.c.shop_id == shop_id,
+        orders.c.payment_status == "unpaid",
+        orders.c.placed_at <= cutoff,
+        orders.c.status.in_(("received", "pending_review", "on_hold")),
+        _active_reservation(),
+    )
+    return [r[0] for r in conn.execute(query)]
+
+
+def early_shops(conn: Connection) -> list[tuple[int, int]]:
+    """Shops that reserve at ingest, with their unpaid timeout in minutes (default 30)."""
+    out = []
+    for r in conn.execute(select(shops.c.id, shops.c.settings)):
+        settings = r.settings or {}
+        if settings.get("reserve_at") == "ingest":
+            out.append((r.id, int(settings.get("unpaid_reservation_minutes", 30))))
+    return out
 
 
 def lines(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[Row[Any]]]:

@@ -77,16 +77,36 @@ def load_demo(engine: Engine, data: DemoData, *, progress: Progress | None = Non
 
 
 def _review(engine: Engine) -> None:
-    """Activate the demo rules (once) and review the orders still waiting, like `pipeline run`."""
+    """Activate the demo rules and carriers (once), then review and allocate the orders still
+    waiting, like `pipeline run`."""
     from orderhub.db import review_repo
     from orderhub.demo.rules import DEMO_RULES
+    from orderhub.pipeline.allocate import run_allocation
     from orderhub.pipeline.review import run_review
     from orderhub.pipeline.review_actions import save_rule_set
 
     with engine.begin() as conn:
         if review_repo.active_rule_set(conn) is None:
             save_rule_set(conn, DEMO_RULES, actor="demo", activate=True)
+        _carriers(conn)
     run_review(engine)
+    run_allocation(engine)
+
+
+def _carriers(conn: Connection) -> None:
+    """The demo carriers and their rate table, unless the seller has set their own."""
+    from importlib import resources
+
+    from orderhub.allocation import demo_carriers
+    from orderhub.db import settings_repo
+
+    now = utc_now()
+    if settings_repo.get_setting(conn, "carriers") is None:
+        carriers = [c.to_dict() for c in demo_carriers()]
+        settings_repo.put_setting(conn, "carriers", carriers, actor="demo", now=now)
+    if settings_repo.get_setting(conn, "carrier_rates") is None:
+        rates = resources.files("orderhub.allocation").joinpath("demo_rates.csv").read_text("utf-8")
+        settings_repo.put_setting(conn, "carrier_rates", rates, actor="demo", now=now)
 
 
 def _load_catalog(conn: Connection, data: DemoData) -> None:

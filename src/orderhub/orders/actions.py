@@ -92,7 +92,10 @@ def stock_effects(
 
     deallocated = current == OrderStatus.ALLOCATED.value and target is OrderStatus.APPROVED
     if target in _RELEASE_ON or deallocated:
-        stock.release(conn, order_ids, actor=actor, reason=f"order {target.value}: {reason}")
+        if stock.release(conn, order_ids, actor=actor, reason=f"order {target.value}: {reason}"):
+            from orderhub.db import allocation_repo
+
+            allocation_repo.undo_allocations(conn, order_ids)
     elif target is OrderStatus.SHIPPED:
         stock.ship(conn, order_ids, actor=actor)
 

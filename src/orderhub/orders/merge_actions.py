@@ -174,6 +174,7 @@ def merge_orders(
         "lines_added": len(copies),
     }
     orders_repo.insert_events(conn, [_event(target, "merged", actor, reason, now, data)])
+    _lines_changed(conn, [target], actor=actor)
     return MergeResult(target, tuple(others))
 
 
@@ -219,6 +220,7 @@ def unmerge(
     merges_repo.set_merged_into(conn, absorbed, None)
     data = {"released": absorbed, "lines_removed": removed, "restored": _text(restored)}
     orders_repo.insert_events(conn, [_event(target_id, "unmerged", actor, reason, now, data)])
+    _lines_changed(conn, [target_id], actor=actor)
     return UnmergeResult(target_id, tuple(absorbed))
 
 
@@ -332,6 +334,7 @@ def split_order(
             },
         ],
     )
+    _lines_changed(conn, [order_id], actor=actor)
     return SplitResult(order_id, new_id, new_no)
 
 
@@ -396,3 +399,13 @@ def _event(
         "data": data,
         "created_at": now,
     }
+
+
+def _lines_changed(conn: Connection, order_ids: list[int], *, actor: str) -> None:
+    """An order whose lines changed gives back what it had reserved (reserved at ingest); the
+    allocation stage reserves again for the new lines."""
+    from orderhub.db import allocation_repo
+    from orderhub.inventory import actions as stock
+
+    if stock.release(conn, order_ids, actor=actor, reason="order lines changed (merge/split)"):
+        allocation_repo.undo_allocations(conn, order_ids)

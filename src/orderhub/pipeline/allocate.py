@@ -13,15 +13,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row
 
-from orderhub.allocation import AllocationConfig, Unfillable, WarehouseChoice, choose_warehouse
+from orderhub.allocation import Unfillable, WarehouseChoice, choose_warehouse
 from orderhub.db import allocation_repo, cleaning_repo, stock_repo
 from orderhub.db.allocation_repo import OUT_OF_STOCK
 from orderhub.db.engine import writer
-from orderhub.inventory.actions import Reservation, reserve
+from orderhub.inventory.actions import Reservation, release, reserve
 from orderhub.orders.actions import transition_many
 from orderhub.orders.domain import utc_now
 from orderhub.orders.lifecycle import OrderStatus
@@ -29,6 +30,7 @@ from orderhub.pipeline.allocate_inputs import Context, load_context, to_allocate
 
 ACTOR = "system:allocation"
 S = OrderStatus
+_EARLY = frozenset({S.RECEIVED.value, S.PENDING_REVIEW.value})  # reserved at ingest, not approved
 
 
 @dataclass(slots=True)
@@ -50,19 +52,37 @@ class AllocateResult:
 def run_allocation(
     engine: Engine, *, batch_size: int = 500, progress: Callable[[int], None] | None = None
 ) -> AllocateResult:
-    """Allocate every order waiting for it, batch by batch (one locked transaction each)."""
+    """Allocate every order waiting for it, batch by batch (one locked transaction each).
+    First, unpaid orders reserved at ingest past their shop's timeout give their stock back."""
     total, after = AllocateResult(), None
     with engine.connect() as conn:
         ctx = load_context(conn)
+    with writer(engine).begin() as conn:
+        early = expire_unpaid(conn)
     while True:
         with writer(engine).begin() as conn:
-            rows = allocation_repo.candidates(conn, after=after, limit=batch_size)
+            rows = allocation_repo.candidates(conn, after=after, limit=batch_size, early=early)
             if not rows:
                 return total
             total.add(allocate_batch(conn, rows, ctx))
         after = (rows[-1].paid_key, rows[-1].id)
         if progress:
             progress(len(rows))
+
+
+def expire_unpaid(conn: Connection) -> list[tuple[int, datetime]]:
+    """Release reservations of unpaid orders older than their shop's timeout; the (shop, cut-off)
+    of every shop that reserves at ingest."""
+    now, early = utc_now(), []
+    for shop_id, minutes in allocation_repo.early_shops(conn):
+        cutoff = now - timedelta(minutes=minutes)
+        expired = allocation_repo.expired_unpaid(conn, shop_id, cutoff)
+        if expired:
+            reason = f"unpaid {minutes} minutes after it was placed"
+            release(conn, expired, actor=ACTOR, reason=reason)
+            allocation_repo.undo_allocations(conn, expired)
+        early.append((shop_id, cutoff))
+    return early
 
 
 def allocate_batch(conn: Connection, rows: Sequence[Row[Any]], ctx: Context) -> AllocateResult:
@@ -77,9 +97,16 @@ def allocate_batch(conn: Connection, rows: Sequence[Row[Any]], ctx: Context) -> 
             avail[ctx.warehouse_code[wid]][code_of[sid]] = on_hand - reserved
     incoming = _Incoming(conn, sku_ids, ids)
     result, plans, blocked = AllocateResult(), [], set[str]()
+    already = allocation_repo.reserved_orders(
+        conn, [r.id for r in rows if r.status == S.APPROVED.value]
+    )
     for row in rows:
         order_lines = lines.get(row.id, [])
         if not order_lines:
+            continue
+        if row.id in already:  # reserved at ingest: approved now, nothing more to reserve
+            result.allocated += 1
+            result.outcomes[row.id] = "allocated"
             continue
         order = to_allocate(row, order_lines)
         config = ctx.config_for(row)
@@ -92,8 +119,12 @@ def allocate_batch(conn: Connection, rows: Sequence[Row[Any]], ctx: Context) -> 
         if isinstance(choice, WarehouseChoice):
             _draw(avail, choice)
             plans.append((row, order_lines, choice, with_carriers(order, choice, order_lines, ctx)))
-            result.allocated += 1
-            result.outcomes[row.id] = "allocated"
+            early = row.status in _EARLY
+            result.allocated += 0 if early else 1
+            result.outcomes[row.id] = "reserved" if early else "allocated"
+        elif row.status in _EARLY:
+            result.outcomes[row.id] = "not_reserved"  # tried again next run; no hold before review
+            continue
         elif incoming.covers(choice, order_lines, presale=bool(row.is_presale)):
             blocked |= needs
             result.presale += 1
@@ -189,7 +220,7 @@ def _write(
         now=now,
     )
     status = {r.id: r.status for r in rows}
-    done = [row.id for row, _, _, _ in plans]
+    done = [i for i, o in result.outcomes.items() if o == "allocated"]
     held_done = [i for i in done if status[i] == S.ON_HOLD.value]
     _release_hold(conn, held_done, now=now)
     transition_many(conn, held_done, S.APPROVED, actor=ACTOR, reason="stock arrived")
@@ -222,5 +253,16 @@ def _codes(conn: Connection) -> dict[int, str]:
     return {i: code for code, i in stock_repo.warehouse_ids(conn).items()}
 
 
-def default_config() -> AllocationConfig:
-    return AllocationConfig()
+def allocation_view(conn: Connection, order_id: int) -> dict[str, Any] | None:
+    """The order's current allocation: parcels (warehouse, lines, carrier, cost, reasons), the
+    strategy, and the warehouses and carriers considered."""
+    row = allocation_repo.current_allocation(conn, order_id)
+    if row is None:
+        return None
+    return {
+        "shipments": row.shipments,
+        "strategy": row.strategy,
+        "reason": row.reason,
+        "considered": row.explanation,
+        "allocated_at": row.created_at.isoformat(),
+    }
