@@ -18,7 +18,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row
 
-from orderhub.allocation import Unfillable, WarehouseChoice, choose_warehouse
+from orderhub.allocation import (
+    OrderToAllocate,
+    Unfillable,
+    WarehouseChoice,
+    choose_warehouse,
+    choose_warehouses,
+)
 from orderhub.db import allocation_repo, cleaning_repo, stock_repo
 from orderhub.db.allocation_repo import OUT_OF_STOCK
 from orderhub.db.engine import writer
@@ -96,48 +102,103 @@ def allocate_batch(conn: Connection, rows: Sequence[Row[Any]], ctx: Context) -> 
         if wid in ctx.warehouse_code:
             avail[ctx.warehouse_code[wid]][code_of[sid]] = on_hand - reserved
     incoming = _Incoming(conn, sku_ids, ids)
-    result, plans, blocked = AllocateResult(), [], set[str]()
     already = allocation_repo.reserved_orders(
         conn, [r.id for r in rows if r.status == S.APPROVED.value]
     )
+    run = _Allocator(ctx, avail, incoming)
     for row in rows:
         order_lines = lines.get(row.id, [])
         if not order_lines:
             continue
         if row.id in already:  # reserved at ingest: approved now, nothing more to reserve
-            result.allocated += 1
-            result.outcomes[row.id] = "allocated"
+            run.result.allocated += 1
+            run.result.outcomes[row.id] = "allocated"
             continue
+        run.add(row, order_lines)
+    run.flush()
+    result, plans = run.result, run.plans
+    _write(conn, rows, plans, incoming, result)
+    return result
+
+
+class _Allocator:
+    """Decides a batch in payment order. Runs of ordinary orders of one strategy go through
+    `choose_warehouses` at once (it draws stock down as it goes); presale orders and orders
+    needing SKUs an earlier presale order waits for are decided one by one."""
+
+    def __init__(self, ctx: Context, avail: dict[str, dict[str, int]], incoming: _Incoming) -> None:
+        self.ctx, self.avail, self.incoming = ctx, avail, incoming
+        self.result = AllocateResult()
+        self.plans: list[tuple[Row[Any], Sequence[Row[Any]], WarehouseChoice, dict[str, Any]]] = []
+        self.blocked: set[str] = set()
+        self.pending: list[tuple[Row[Any], Sequence[Row[Any]], OrderToAllocate]] = []
+
+    def add(self, row: Row[Any], order_lines: Sequence[Row[Any]]) -> None:
         order = to_allocate(row, order_lines)
-        config = ctx.config_for(row)
-        needs = {ln.sku for ln in order_lines}
-        choice = (
-            Unfillable(str(row.id), {}, "earlier presale orders wait for the same SKUs")
-            if needs & blocked
-            else choose_warehouse(order, avail, config, warehouses=ctx.warehouses, rates=ctx.rates)
+        if {ln.sku for ln in order_lines} & self.blocked:
+            self.flush()
+            self.decide(row, order_lines, order, Unfillable(str(row.id), {}, _BLOCKED))
+        elif row.status == S.PRESALE.value:
+            self.flush()
+            config = self.ctx.config_for(row)
+            found = choose_warehouse(
+                order, self.avail, config, warehouses=self.ctx.warehouses, rates=self.ctx.rates
+            )
+            self.decide(row, order_lines, order, found)
+        else:
+            if self.pending and self.ctx.config_for(self.pending[0][0]) is not self.ctx.config_for(
+                row
+            ):
+                self.flush()
+            self.pending.append((row, order_lines, order))
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        config = self.ctx.config_for(self.pending[0][0])
+        found = choose_warehouses(
+            [o for _, _, o in self.pending],
+            self.avail,
+            config,
+            warehouses=self.ctx.warehouses,
+            rates=self.ctx.rates,
         )
+        for (row, order_lines, order), choice in zip(self.pending, found, strict=True):
+            self.decide(row, order_lines, order, choice)
+        self.pending.clear()
+
+    def decide(
+        self,
+        row: Row[Any],
+        order_lines: Sequence[Row[Any]],
+        order: OrderToAllocate,
+        choice: WarehouseChoice | Unfillable,
+    ) -> None:
+        result, needs = self.result, {ln.sku for ln in order_lines}
         if isinstance(choice, WarehouseChoice):
-            _draw(avail, choice)
-            plans.append((row, order_lines, choice, with_carriers(order, choice, order_lines, ctx)))
+            _draw(self.avail, choice)
+            record = with_carriers(order, choice, order_lines, self.ctx)
+            self.plans.append((row, order_lines, choice, record))
             early = row.status in _EARLY
             result.allocated += 0 if early else 1
             result.outcomes[row.id] = "reserved" if early else "allocated"
-        elif row.status in _EARLY:
+            return
+        if row.status in _EARLY:
             result.outcomes[row.id] = "not_reserved"  # tried again next run; no hold before review
-            continue
-        elif incoming.covers(choice, order_lines, presale=bool(row.is_presale)):
-            blocked |= needs
+            return
+        if self.incoming.covers(choice, order_lines, presale=bool(row.is_presale)):
+            self.blocked |= needs
             result.presale += 1
             result.outcomes[row.id] = "presale"
         else:
             result.out_of_stock += 1
             result.outcomes[row.id] = "out_of_stock"
             if row.status == S.PRESALE.value:
-                blocked |= needs
-        if not isinstance(choice, WarehouseChoice):
-            incoming.waiting[row.id] = choice
-    _write(conn, rows, plans, incoming, result)
-    return result
+                self.blocked |= needs
+        self.incoming.waiting[row.id] = choice
+
+
+_BLOCKED = "earlier presale orders wait for the same SKUs"
 
 
 def _draw(avail: dict[str, dict[str, int]], choice: WarehouseChoice) -> None:

@@ -42,6 +42,7 @@ class Context:
     rates: RateTable | None = None
     rules: tuple[CarrierRule, ...] = ()
     configs: dict[str, AllocationConfig] = field(default_factory=dict)
+    chosen: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)  # carrier memo
 
     def config_for(self, row: Row[Any]) -> AllocationConfig:
         config = self.configs.get(row.shop_code)
@@ -105,6 +106,7 @@ def with_carriers(
         one = replace(
             order,
             weight_g=sum(qty[ln.line_no] * (ln.weight_g or 0) for ln in parcel),
+            volume_cm3=sum(qty[ln.line_no] * _volume(ln.attributes) for ln in parcel),
             sku_attributes=frozenset().union(*(_handling(ln.attributes) for ln in parcel)),
         )
         picked = _carrier(one, warehouses[shipment.warehouse_code], ctx)
@@ -140,9 +142,32 @@ def with_carriers(
     }
 
 
+def _volume(attributes: Any) -> int:
+    return int((attributes or {}).get("volume_cm3", 0))
+
+
 def _carrier(order: OrderToAllocate, warehouse: Warehouse, ctx: Context) -> dict[str, Any]:
+    """The carrier for one parcel; parcels alike in everything the choice reads share it."""
     if not ctx.carriers or ctx.rates is None:
         return {"reason": "no carriers or rate table configured (orderhub carriers …)"}
+    key = (
+        warehouse.code,
+        order.country,
+        order.province,
+        order.weight_g,
+        order.volume_cm3,
+        order.sku_attributes,
+        order.service_level,
+        order.preferred_carrier,
+    )
+    memo = ctx.chosen.get(key)
+    if memo is None:
+        memo = ctx.chosen[key] = _choose_carrier(order, warehouse, ctx)
+    return memo
+
+
+def _choose_carrier(order: OrderToAllocate, warehouse: Warehouse, ctx: Context) -> dict[str, Any]:
+    assert ctx.rates is not None
     found = choose_carrier(order, warehouse, ctx.carriers, rates=ctx.rates, rules=ctx.rules)
     considered = [
         {
