@@ -87,7 +87,33 @@ def order_rows(conn: Connection, order_ids: Sequence[int]) -> list[Row[Any]]:
         return []
     query = (
         select(
-            orders,
+            *(
+                orders.c[name]
+                for name in (
+                    "id",
+                    "platform_order_id",
+                    "status",
+                    "customer_id",
+                    "total_amount",
+                    "currency",
+                    "order_type",
+                    "payment_status",
+                    "buyer_note",
+                    "seller_flags",
+                    "receiver_country",
+                    "is_presale",
+                    "receiver_province",
+                    "receiver_city",
+                    "receiver_district",
+                    "address_confidence",
+                    "goods_amount",
+                    "discount_amount",
+                    "shipping_fee",
+                    "tax_amount",
+                    "receiver_division_code",
+                    "channel_state",
+                )
+            ),
             shops.c.code.label("shop_code"),
             shops.c.platform.label("shop_platform"),
             shops.c.home_province.label("shop_home_province"),
@@ -203,13 +229,19 @@ def sku_titles(conn: Connection, codes: Iterable[str]) -> dict[str, tuple[int, s
 
 
 def insert_reviews(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Insert review rows; their ids in the same order."""
+    """Insert one review row per order (orders distinct); their ids in the same order.
+    (A RETURNING that keeps parameter order costs SQLite one statement per row.)"""
     if not rows:
         return []
-    result = conn.execute(
-        insert(order_reviews).returning(order_reviews.c.id, sort_by_parameter_order=True), rows
+    conn.execute(insert(order_reviews), list(rows))
+    ids = [r["order_id"] for r in rows]
+    newest = (
+        select(order_reviews.c.order_id, func.max(order_reviews.c.id))
+        .where(order_reviews.c.order_id.in_(ids))
+        .group_by(order_reviews.c.order_id)
     )
-    return [r[0] for r in result]
+    found = {order_id: review_id for order_id, review_id in conn.execute(newest)}
+    return [found[i] for i in ids]
 
 
 def insert_tasks(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:

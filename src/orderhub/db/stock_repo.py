@@ -224,6 +224,13 @@ def warehouse_ids(conn: Connection) -> dict[str, int]:
     return {r.code: r.id for r in conn.execute(select(warehouses.c.code, warehouses.c.id))}
 
 
+def codes(conn: Connection, key: Key) -> tuple[str, str]:
+    """The warehouse and SKU codes of a key, for messages a seller can read."""
+    w = conn.execute(select(warehouses.c.code).where(warehouses.c.id == key[0])).scalar()
+    s = conn.execute(select(skus.c.code).where(skus.c.id == key[1])).scalar()
+    return str(w or key[0]), str(s or key[1])
+
+
 def sku_ids(conn: Connection, codes: Iterable[str]) -> dict[str, int]:
     query = select(skus.c.code, skus.c.id).where(skus.c.code.in_(sorted(set(codes))))
     return {r.code: r.id for r in conn.execute(query)}

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from orderhub.db import stock_repo
 from orderhub.db.stock_repo import Change, Key
 from orderhub.errors import BusinessError, ErrorCode
-from orderhub.inventory.errors import StockError
+from orderhub.inventory.errors import StockError, StockErrorCode
 from orderhub.inventory.ledger import Balance, MovementKind, apply_movement, count_delta, effect
 from orderhub.inventory.ledger import Movement as PureMovement
 from orderhub.orders.domain import utc_now
@@ -72,10 +72,11 @@ def move(
     Refused (`STOCK_*`) when it would leave reserved above on hand or on hand negative."""
     now = utc_now()
     on_hand, reserved = stock_repo.lock(conn, [key], now=now, create=True)[key]
+    warehouse, sku = stock_repo.codes(conn, key)
     try:
         after = apply_movement(
             Balance(on_hand, reserved),
-            PureMovement(str(key[0]), str(key[1]), kind, quantity, reason, reference),
+            PureMovement(warehouse, sku, kind, quantity, reason, reference),
         )
     except StockError as exc:
         raise StockRefused(exc) from None
@@ -100,6 +101,12 @@ def transfer(
     conn: Connection, source: Key, target: Key, quantity: int, *, actor: str, reason: str
 ) -> tuple[Balance, Balance]:
     """Move units between warehouses (both legs in one transaction, rows locked in key order)."""
+    if source[0] == target[0]:
+        raise StockRefused(
+            StockError(
+                StockErrorCode.STOCK_QUANTITY_INVALID, "a transfer needs two different warehouses"
+            )
+        )
     stock_repo.lock(conn, [source, target], now=utc_now(), create=True)
     ref = f"transfer:{source[0]}->{target[0]}"
     out = move(conn, source, K.TRANSFER_OUT, quantity, actor=actor, reason=reason, reference=ref)

@@ -158,7 +158,8 @@ def apply_movement(balance: Balance, movement: Movement) -> Balance:
     if kind in NEEDS_REASON and not movement.reason.strip():
         raise StockError(
             StockErrorCode.STOCK_REASON_REQUIRED,
-            f"a {kind} of {movement.sku} in {movement.warehouse} needs a reason",
+            f"{'an' if kind.value[0] in 'aeiou' else 'a'} {kind.value.replace('_', ' ')} of "
+            f"{movement.sku} in {movement.warehouse} needs a reason",
             {"warehouse": movement.warehouse, "sku": movement.sku, "kind": str(kind)},
         )
     after = balance.plus(*effect(kind, movement.quantity))

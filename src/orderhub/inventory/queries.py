@@ -13,7 +13,8 @@ from sqlalchemy import Connection, func, insert, select, update
 from orderhub.db import stock_repo
 from orderhub.db.schema import skus, warehouses
 from orderhub.db.schema_inventory import expected_receipts, safety_stock, stock_movements
-from orderhub.inventory.actions import SkuNotFound, move, resolve
+from orderhub.errors import BusinessError, ErrorCode
+from orderhub.inventory.actions import SkuNotFound, StockRefused, move, resolve
 from orderhub.inventory.alerts import (
     SafetyThreshold,
     low_stock_alerts,
@@ -23,6 +24,7 @@ from orderhub.inventory.alerts import (
     velocity_by_sku,
 )
 from orderhub.inventory.atp import ExpectedReceipt, atp
+from orderhub.inventory.errors import StockError, StockErrorCode
 from orderhub.inventory.ledger import Balance, MovementKind
 from orderhub.orders.domain import utc_now
 
@@ -71,6 +73,10 @@ def available_to_promise(conn: Connection, sku: str, *, promised: int = 0) -> di
     return out
 
 
+class PurchaseOrderNotFound(BusinessError):
+    code = ErrorCode.PURCHASE_ORDER_NOT_FOUND
+
+
 def set_safety(
     conn: Connection,
     sku: str,
@@ -79,6 +85,9 @@ def set_safety(
     warehouse: str | None = None,
     lead_time_days: int | None = None,
 ) -> None:
+    if minimum < 0 or (lead_time_days is not None and lead_time_days < 0):
+        message = "safety stock and lead time must not be negative"
+        raise StockRefused(StockError(StockErrorCode.STOCK_SETTING_INVALID, message))
     sku_id = stock_repo.sku_ids(conn, [sku]).get(sku)
     if sku_id is None:
         raise SkuNotFound(f"there is no SKU {sku}", sku=sku)
@@ -183,6 +192,9 @@ def expect(
     conn: Connection, warehouse: str, sku: str, quantity: int, *, arrival: date, reference: str
 ) -> int:
     """Record a purchase order line on its way; presale orders can be promised against it."""
+    if quantity < 1 or not reference.strip():
+        message = "a purchase order line needs a quantity of at least 1 and a reference"
+        raise StockRefused(StockError(StockErrorCode.STOCK_QUANTITY_INVALID, message))
     wid, sid = resolve(conn, warehouse, sku)
     result = conn.execute(
         insert(expected_receipts)
@@ -206,6 +218,8 @@ def arrive(conn: Connection, reference: str, *, actor: str) -> int:
         expected_receipts.c.reference == reference, expected_receipts.c.status == "open"
     )
     rows = list(conn.execute(query))
+    if not rows:
+        raise PurchaseOrderNotFound(f"no open purchase order {reference}", reference=reference)
     for r in rows:
         move(
             conn,

@@ -8,6 +8,7 @@ table CSV text) and `carrier_rules`. Without carriers the stage chooses warehous
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy import Connection, Row
 
 from orderhub.allocation import (
     AllocationConfig,
+    AllocationConfigError,
     Carrier,
     CarrierChoice,
     CarrierRule,
@@ -30,6 +32,7 @@ from orderhub.allocation import (
 from orderhub.allocation.model import HANDLING_ATTRIBUTES
 from orderhub.db import allocation_repo, settings_repo
 
+log = logging.getLogger(__name__)
 CARRIERS, RATES, CARRIER_RULES = "carriers", "carrier_rates", "carrier_rules"
 EXPRESS_TAGS = frozenset({"express", "urgent", "加急", "VIP", "vip"})
 
@@ -45,10 +48,19 @@ class Context:
     chosen: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)  # carrier memo
 
     def config_for(self, row: Row[Any]) -> AllocationConfig:
+        """The shop's strategy; a stored one that no longer reads falls back to the default
+        (logged) rather than stopping every shop's orders."""
         config = self.configs.get(row.shop_code)
         if config is None:
             stored = (row.shop_settings or {}).get("allocation") or {}
-            config = self.configs[row.shop_code] = AllocationConfig.from_dict(stored)
+            try:
+                config = AllocationConfig.from_dict(stored)
+            except AllocationConfigError as exc:
+                log.error(
+                    "shop %s: allocation settings refused (%s); using defaults", row.shop_code, exc
+                )
+                config = AllocationConfig()
+            self.configs[row.shop_code] = config
         return config
 
 
