@@ -22,6 +22,7 @@ from sqlalchemy import (
     update,
 )
 
+from orderhub.db.cleaning_repo import claim
 from orderhub.db.schema import order_holds, order_lines, orders, shops, skus, warehouses
 from orderhub.db.schema_inventory import expected_receipts, order_allocations, stock_reservations
 
@@ -86,7 +87,7 @@ def candidates(
             tuple_(key, orders.c.id)
             > tuple_(literal(after[0], orders.c.placed_at.type), literal(after[1]))
         )
-    return list(conn.execute(query))
+    return list(conn.execute(claim(conn, query)))
 
 
 def _active_reservation() -> Any:

@@ -29,6 +29,14 @@ SPEC_ALIASES = "spec_aliases"
 _RECEIVER = ("name", "phone", "country", "province", "city", "district", "street", "postcode")
 
 
+def claim(conn: Connection, query: Any) -> Any:
+    """On PostgreSQL, lock the selected orders and skip those another worker holds, so several
+    pipeline processes each take their own batch (`FOR UPDATE SKIP LOCKED`)."""
+    if conn.dialect.name == "postgresql":
+        return query.with_for_update(skip_locked=True, of=orders)
+    return query
+
+
 def orders_to_clean(
     conn: Connection, *, after_id: int, limit: int, only: Sequence[int] | None = None
 ) -> list[OrderFacts]:
@@ -54,7 +62,9 @@ def orders_to_clean(
     if only is not None:
         query = query.where(orders.c.id.in_(list(only)))
     else:
-        query = query.where(orders.c.status == "received", orders.c.cleaned_at.is_(None))
+        query = claim(
+            conn, query.where(orders.c.status == "received", orders.c.cleaned_at.is_(None))
+        )
     heads = conn.execute(query).all()
     lines = _lines(conn, [h.id for h in heads])
     return [

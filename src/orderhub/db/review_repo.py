@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, bindparam, func, insert, select, update
 
+from orderhub.db.cleaning_repo import claim
 from orderhub.db.schema import customers, order_lines, orders, shops, skus, stock
 from orderhub.db.schema_review import order_reviews, review_tasks, rule_sets
 
@@ -78,7 +79,7 @@ def orders_to_review(conn: Connection, *, after_id: int, limit: int) -> list[int
         .order_by(orders.c.id)
         .limit(limit)
     )
-    return [r[0] for r in conn.execute(query)]
+    return [r[0] for r in conn.execute(claim(conn, query))]
 
 
 def order_rows(conn: Connection, order_ids: Sequence[int]) -> list[Row[Any]]:
@@ -240,7 +241,7 @@ def insert_reviews(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int
         .where(order_reviews.c.order_id.in_(ids))
         .group_by(order_reviews.c.order_id)
     )
-    found = {order_id: review_id for order_id, review_id in conn.execute(newest)}
+    found = {r[0]: r[1] for r in conn.execute(newest)}
     return [found[i] for i in ids]
 
 
