@@ -14,7 +14,9 @@ from orderhub.api import (
     routes_customers,
     routes_merges,
     routes_orders,
+    routes_publish,
     routes_review,
+    routes_stock,
 )
 from orderhub.api.deps import EngineDep
 from orderhub.api.errors import install_error_handlers
@@ -35,6 +37,8 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(routes_customers.router)
     app.include_router(routes_merges.router)
     app.include_router(routes_review.router)
+    app.include_router(routes_publish.router)
+    app.include_router(routes_stock.router)
 
     @app.get("/healthz", tags=["health"])
     def healthz(engine: EngineDep) -> JSONResponse:

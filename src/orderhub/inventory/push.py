@@ -38,6 +38,7 @@ from orderhub.channels.stock_push import (
     stock_pusher_for,
 )
 from orderhub.db import listings_repo, settings_repo, shops_repo, stock_repo
+from orderhub.db.engine import writer
 from orderhub.db.shops_repo import ShopRecord
 from orderhub.errors import BusinessError, ErrorCode
 from orderhub.inventory.actions import SkuNotFound, StockRefused
@@ -137,7 +138,7 @@ def _rule(where: str, data: object, base: PublishRule | None = None) -> PublishR
     if not isinstance(data, Mapping):
         raise PublishRuleError(where, "must be an object of rule settings")
     try:
-        return PublishRule.from_dict({**base.to_dict(), **data} if base else data)
+        return PublishRule.from_dict(data if base is None else {**base.to_dict(), **data})
     except PublishRuleError as exc:
         message = exc.message.removeprefix(f"{exc.field}: ")
         raise PublishRuleError(f"{where}.{exc.field}", message) from None
@@ -153,8 +154,8 @@ def load_rules(conn: Connection, shop_id: int) -> ShopRules:
 
 
 def save_rules(conn: Connection, shop_code: str, document: object) -> ShopRules:
-    """Set a shop's rules from `{"rule": {...}, "skus": {code: {...}}}`; its listings are then
-    recomputed (and pushed if different) on the next run after the debounce."""
+    """Set a shop's rules from `{"rule": {...}, "skus": {code: {...}}}` (in a `writer` transaction);
+    its listings are recomputed, and pushed if different, after the debounce."""
     shop = load_shop(conn, shop_code).ref
     if not isinstance(document, Mapping) or set(document) - {"rule", "skus"}:
         raise StockRefused(PublishRuleError("rule", 'expected {"rule": {...}, "skus": {...}}'))
@@ -213,7 +214,8 @@ def listing_views(conn: Connection, shop_code: str | None = None) -> list[dict[s
 
 
 def map_listing(conn: Connection, shop_code: str, sku: str, listing_id: str) -> dict[str, Any]:
-    """Create or replace the platform id under which the shop sells `sku`."""
+    """Create or replace the platform id under which the shop sells `sku` (in a `writer`
+    transaction: SQLite must lock at BEGIN)."""
     shop = load_shop(conn, shop_code).ref
     listing_id = listing_id.strip()
     if not listing_id or len(listing_id) > 128 or any(ch.isspace() for ch in listing_id):
@@ -291,7 +293,7 @@ def push_due(
         summary.shops.append(outcome)
     done = [s.shop for s in summary.shops if s.full and s.completed]
     if done:
-        with engine.begin() as conn:
+        with writer(engine).begin() as conn:  # read then write: SQLite locks at BEGIN
             listings_repo.save_full_push_times(conn, done, now=now)
     return summary
 
@@ -327,7 +329,7 @@ def _push_shop(
         computed = compute(conn, record.ref, rows)
     due, unchanged, outcome.waiting = _plan(computed, timing, full=outcome.full, now=now)
     outcome.unchanged = len(unchanged)
-    for row in unchanged:
+    for row in (r for r in unchanged if r.changed_at is not None):
         with engine.begin() as conn:
             listings_repo.clear_mark(conn, row.id, seen_change=row.changed_at)
     if not due:

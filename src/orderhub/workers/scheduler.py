@@ -1,8 +1,13 @@
-"""Periodic pulls: one job per pull-enabled shop at its own interval, never two at once.
+"""Periodic pulls: one job per pull-enabled shop at its own interval, never two at once; and
+the stock push job.
 
 APScheduler runs the jobs in threads (`max_instances=1` per shop); the database lease in
 `channels.pull` keeps it to one pull per shop across processes too. The job list follows the
 shops table: shops added, disabled or re-timed are picked up within a minute.
+
+The stock push job runs `push_due` every `check_every_seconds` of the `stock_push` setting
+(10 s; read at start): debounced pushes, zeros at once, and each shop's periodic full push,
+all decided from timestamps in the database.
 """
 
 from __future__ import annotations
@@ -16,10 +21,14 @@ from sqlalchemy import Engine
 from orderhub.channels.errors import SyncFailed, SyncInProgress
 from orderhub.channels.pull import PullSettings, sync_shop
 from orderhub.db import shops_repo
+from orderhub.errors import BusinessError
+from orderhub.inventory.push import PushTiming, load_timing, push_due
 from orderhub.orders.domain import utc_now
 
 log = logging.getLogger(__name__)
 _RECONCILE_JOB = "reconcile-shops"
+_PUSH_JOB = "stock-push"
+_DEFAULT_CHECK = PushTiming().check_every_seconds
 
 
 class PullScheduler:
@@ -29,8 +38,11 @@ class PullScheduler:
         *,
         settings: PullSettings | None = None,
         seconds_per_minute: float = 60.0,
+        push_every_seconds: float | None = None,
     ) -> None:
+        """`push_every_seconds` None: the `stock_push` setting's `check_every_seconds`."""
         self.engine = engine
+        self.push_every_seconds = push_every_seconds
         self.settings = settings or PullSettings()
         self.seconds_per_minute = seconds_per_minute  # tests shrink time; production keeps 60
         self.scheduler = BackgroundScheduler(timezone="UTC")
@@ -43,6 +55,14 @@ class PullScheduler:
             "interval",
             seconds=self.seconds_per_minute,
             id=_RECONCILE_JOB,
+            max_instances=1,
+            coalesce=True,
+        )
+        self.scheduler.add_job(
+            self.push_stock,
+            "interval",
+            seconds=self.push_every_seconds or self._configured_push_every(),
+            id=_PUSH_JOB,
             max_instances=1,
             coalesce=True,
         )
@@ -87,6 +107,28 @@ class PullScheduler:
             log.warning("pull of %s failed: %s", code, exc.message)
         except Exception:
             log.exception("pull of %s crashed", code)
+
+    def push_stock(self) -> None:
+        """Push the stock quantities that are due; a failure is logged and retried next time."""
+        try:
+            summary = push_due(self.engine)
+        except BusinessError as exc:
+            log.warning("stock push refused: %s", exc.message)
+            return
+        except Exception:
+            log.exception("stock push crashed")
+            return
+        for shop in summary.shops:
+            if shop.pushed or shop.failed or shop.skipped or shop.note:
+                log.info("stock push %s: %s", shop.shop, shop)
+
+    def _configured_push_every(self) -> float:
+        try:
+            with self.engine.connect() as conn:
+                return load_timing(conn).check_every_seconds
+        except BusinessError as exc:
+            log.warning("stock push: %s; checking every %ss", exc.message, _DEFAULT_CHECK)
+            return _DEFAULT_CHECK
 
     @staticmethod
     def _job_id(code: str) -> str:
