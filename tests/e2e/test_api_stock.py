@@ -163,3 +163,7 @@ def test_allocation_settings_run_and_explanation(api: httpx.Client, container: C
     assert {c["code"]: c["eligible"] for c in considered} == {"SF": True, "ZTO": False}
     levels = {r["warehouse"]: r["reserved"] for r in api.get("/api/v1/stock").json()}
     assert levels == {"WH-GZ": 2, "WH-SH": 0}
+    detail = api.get(f"/api/v1/orders/{order_id}").json()  # the order view explains it too
+    assert detail["status"] == "allocated"
+    assert detail["allocation"]["shipments"][0]["carrier"] == "SF"
+    assert "WH-GZ" in detail["allocation"]["reason"]

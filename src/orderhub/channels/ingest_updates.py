@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 
 from orderhub.channels.status_policy import StatusDecision, on_change
 from orderhub.db import ingest_repo, orders_repo
-from orderhub.orders.actions import status_event
+from orderhub.orders.actions import status_event, stock_effects
 from orderhub.orders.domain import ChannelState, OrderDraft, ShopRef
 from orderhub.orders.lifecycle import OrderStatus
 
@@ -114,6 +114,14 @@ def _follow(
             conn, [row.id], expected=row.status, target=decision.target.value, now=now
         )
         if moved:
+            stock_effects(
+                conn,
+                moved,
+                current=row.status,
+                target=decision.target,
+                actor=actor,
+                reason=decision.reason,
+            )
             return status_event(
                 row.id,
                 current=row.status,

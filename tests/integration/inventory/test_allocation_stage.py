@@ -3,7 +3,7 @@ OUT_OF_STOCK and its retry (oldest paid first), presale against purchase orders,
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Engine, select
@@ -172,3 +172,28 @@ def test_cancel_releases_and_shipping_takes_the_goods(engine: Engine) -> None:
     with engine.connect() as conn:
         assert verify(conn) == []
         assert conn.execute(select(stock.c.on_hand)).scalar_one() == 8
+
+
+def test_a_platform_cancellation_after_a_refund_releases_the_stock(engine: Engine) -> None:
+    from dataclasses import replace
+
+    from orderhub.channels.ingest import ingest_orders
+    from orderhub.orders.domain import ChannelState
+    from orderhub.orders.lifecycle import PaymentStatus
+
+    shop = setup(engine, {("WH-SH", "TEE"): 10})
+    paid = order("REFUND", {"TEE": 4})
+    approve(engine, shop, [paid])
+    run_allocation(engine)
+    assert levels(engine)[("WH-SH", "TEE")] == (10, 4)
+    refunded = replace(  # the platform's newer version: refunded in full, trade closed
+        paid,
+        channel_state=ChannelState.CANCELLED,
+        payment_status=PaymentStatus.REFUNDED,
+        platform_updated_at=paid.version_time + timedelta(hours=1),
+        raw_payload=paid.raw_payload + " ",
+    )
+    with writer(engine).begin() as conn:
+        ingest_orders(conn, shop, [refunded])
+    assert by_no(engine)["REFUND"][1] == "cancelled"
+    assert levels(engine)[("WH-SH", "TEE")] == (10, 0)
