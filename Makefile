@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ORDERS ?= 2000
 
-.PHONY: run test lint typecheck check clean
+.PHONY: run test bench lint typecheck check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ run: $(VENV)/.installed
 test: $(VENV)/.dev-installed lint typecheck
 	scripts/system-deps.sh
 	ORDERHUB_REQUIRE_PG=1 scripts/with-postgres.sh $(BIN)/pytest -q $(PYTEST_ARGS)
+
+# The double11 scenario on SQLite and a throwaway PostgreSQL: BENCH_ARGS="--orders 1000000 --runs 1".
+bench: $(VENV)/.dev-installed
+	scripts/system-deps.sh
+	scripts/with-postgres.sh $(BIN)/python -m benchmarks.double11 $(BENCH_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests benchmarks scripts

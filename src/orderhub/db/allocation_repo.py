@@ -24,7 +24,12 @@ from sqlalchemy import (
 
 from orderhub.db.cleaning_repo import claim
 from orderhub.db.schema import order_holds, order_lines, orders, shops, skus, warehouses
-from orderhub.db.schema_inventory import expected_receipts, order_allocations, stock_reservations
+from orderhub.db.schema_inventory import (
+    expected_receipts,
+    order_allocations,
+    stock_movements,
+    stock_reservations,
+)
 
 OUT_OF_STOCK = "OUT_OF_STOCK"
 
@@ -48,6 +53,7 @@ def candidates(
     after: tuple[datetime, int] | None,
     limit: int,
     early: Sequence[tuple[int, datetime]] = (),
+    include_waiting: bool = True,
 ) -> list[Row[Any]]:
     """Orders to allocate, oldest paid first: approved, presale, and those waiting only for
     stock (on hold with OUT_OF_STOCK and no other reason); plus, for shops that reserve at
@@ -58,7 +64,9 @@ def candidates(
         _open_hold(OUT_OF_STOCK),
         not_(_open_hold(other_than=OUT_OF_STOCK)),
     )
-    wanted = [orders.c.status.in_(("approved", "presale")), waiting]
+    wanted: list[Any] = [orders.c.status.in_(("approved", "presale"))]
+    if include_waiting:
+        wanted.append(waiting)
     for shop_id, cutoff in early:
         wanted.append(
             and_(
@@ -88,6 +96,17 @@ def candidates(
             > tuple_(literal(after[0], orders.c.placed_at.type), literal(after[1]))
         )
     return list(conn.execute(claim(conn, query)))
+
+
+FREEING = ("receipt", "return", "transfer_in", "adjustment", "stock_count", "release")
+
+
+def last_freeing_movement(conn: Connection) -> int:
+    """The id of the latest movement that can give orders waiting for stock a new chance."""
+    query = select(func.coalesce(func.max(stock_movements.c.id), 0)).where(
+        stock_movements.c.kind.in_(FREEING)
+    )
+    return int(conn.execute(query).scalar_one())
 
 
 def _active_reservation() -> Any:

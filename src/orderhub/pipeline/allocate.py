@@ -25,7 +25,7 @@ from orderhub.allocation import (
     choose_warehouse,
     choose_warehouses,
 )
-from orderhub.db import allocation_repo, cleaning_repo, stock_repo
+from orderhub.db import allocation_repo, cleaning_repo, settings_repo, stock_repo
 from orderhub.db.allocation_repo import OUT_OF_STOCK
 from orderhub.db.engine import writer
 from orderhub.inventory.actions import Reservation, release, reserve
@@ -35,6 +35,7 @@ from orderhub.orders.lifecycle import OrderStatus
 from orderhub.pipeline.allocate_inputs import Context, load_context, to_allocate, with_carriers
 
 ACTOR = "system:allocation"
+RETRY_MARK = "allocation_retry_mark"  # the last freeing movement waiting orders were retried after
 S = OrderStatus
 _EARLY = frozenset({S.RECEIVED.value, S.PENDING_REVIEW.value})  # reserved at ingest, not approved
 
@@ -59,21 +60,32 @@ def run_allocation(
     engine: Engine, *, batch_size: int = 500, progress: Callable[[int], None] | None = None
 ) -> AllocateResult:
     """Allocate every order waiting for it, batch by batch (one locked transaction each).
-    First, unpaid orders reserved at ingest past their shop's timeout give their stock back."""
+    First, unpaid orders reserved at ingest past their shop's timeout give their stock back.
+    Orders on hold for stock are retried only when stock may have come back since the last
+    retry (a receipt, return, transfer in, count, adjustment or release), so a busy day does
+    not re-examine every waiting order on every run."""
     total, after = AllocateResult(), None
     with engine.connect() as conn:
         ctx = load_context(conn)
     with writer(engine).begin() as conn:
         early = expire_unpaid(conn)
+        freeing = allocation_repo.last_freeing_movement(conn)
+        retry = freeing > int(settings_repo.get_setting(conn, RETRY_MARK) or 0)
     while True:
         with writer(engine).begin() as conn:
-            rows = allocation_repo.candidates(conn, after=after, limit=batch_size, early=early)
+            rows = allocation_repo.candidates(
+                conn, after=after, limit=batch_size, early=early, include_waiting=retry
+            )
             if not rows:
-                return total
+                break
             total.add(allocate_batch(conn, rows, ctx))
         after = (rows[-1].paid_key, rows[-1].id)
         if progress:
             progress(len(rows))
+    if retry:
+        with engine.begin() as conn:
+            settings_repo.put_setting(conn, RETRY_MARK, freeing, actor=ACTOR, now=utc_now())
+    return total
 
 
 def expire_unpaid(conn: Connection) -> list[tuple[int, datetime]]:
