@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, or_, select, tuple_, update
+from sqlalchemy import Connection, bindparam, func, or_, select, tuple_, update
 
 from orderhub.db.bulk import bulk_insert
 from orderhub.db.schema import customer_identities, customers, order_lines, orders, shops
@@ -30,6 +30,33 @@ def create_customer(conn: Connection, *, name: str, phone: str, email: str, now:
             {"name": name[:128], "phone": phone[:64], "email": email[:254], "created_at": now},
         ).scalar_one()
     )
+
+
+def create_customers(
+    conn: Connection, people: Sequence[tuple[str, str, str]], *, now: datetime
+) -> list[int]:
+    """Create customers [(name, phone, email)] in one statement; their ids in the same order.
+    Ids come from the table's sequence on PostgreSQL; on SQLite the caller holds the write lock
+    (`engine.writer`), so the next ids are the maximum's successors."""
+    if not people:
+        return []
+    if conn.dialect.name == "postgresql":
+        seq = select(func.nextval(func.pg_get_serial_sequence("customers", "id"))).select_from(
+            func.generate_series(1, len(people))
+        )
+        ids = [int(r[0]) for r in conn.execute(seq)]
+    else:
+        start = int(conn.execute(select(func.coalesce(func.max(customers.c.id), 0))).scalar_one())
+        ids = list(range(start + 1, start + 1 + len(people)))
+    bulk_insert(
+        conn,
+        customers,
+        [
+            {"id": i, "name": n[:128], "phone": p[:64], "email": e[:254], "created_at": now}
+            for i, (n, p, e) in zip(ids, people, strict=True)
+        ],
+    )
+    return ids
 
 
 def add_identities(conn: Connection, rows: Sequence[tuple[str, str, int]]) -> None:

@@ -43,16 +43,12 @@ def link_customers(
     index = IdentityIndex(customers_repo.identities_for(conn, keys))
     temporary = itertools.count(-1, -1)
     results = match_batch(buyers, index, lambda: next(temporary))
-    real: dict[int, int] = {}
+    fresh: dict[int, tuple[str, str, str]] = {}
     for buyer, match, _ in results:
-        if (
-            match.customer_id is not None
-            and match.customer_id < 0
-            and match.customer_id not in real
-        ):
-            real[match.customer_id] = customers_repo.create_customer(
-                conn, name=buyer.name, phone=buyer.phone_key, email=buyer.email, now=now
-            )
+        if match.customer_id is not None and match.customer_id < 0:
+            fresh.setdefault(match.customer_id, (buyer.name, buyer.phone_key, buyer.email))
+    made = customers_repo.create_customers(conn, list(fresh.values()), now=now)
+    real = dict(zip(fresh, made, strict=True))
     rows = [(k, v, real.get(c, c)) for _, _, new_rows in results for k, v, c in new_rows]
     customers_repo.add_identities(conn, rows)
     by_order = {b.order_id: d for b, d in zip(buyers, decisions, strict=True)}

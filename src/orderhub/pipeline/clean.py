@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine
 
 from orderhub.db import cleaning_repo, orders_repo, settings_repo
+from orderhub.db.engine import writer
 from orderhub.normalize.cleaning import CleanDecision, CnAddress, OrderFacts, clean_order
 from orderhub.normalize.sku_mapping import SkuCatalog
 from orderhub.orders.actions import transition_many
@@ -54,12 +56,17 @@ class CleanResult:
 
 
 def normalize_cn(receiver: Address) -> CnAddress:
+    return _normalize_cn(receiver.province, receiver.city, receiver.district, receiver.street)
+
+
+@lru_cache(maxsize=65_536)
+def _normalize_cn(province: str, city: str, district: str, street: str) -> CnAddress:
+    """Cached: repeat buyers, merge candidates and shared delivery points come back often, and
+    the result depends on nothing but the text (a frozen value)."""
     from orderhub.normalize.address import normalize_address
 
-    text = f"{receiver.province}{receiver.city}{receiver.district}{receiver.street}"
-    found = normalize_address(
-        text, province=receiver.province, city=receiver.city, district=receiver.district
-    )
+    text = f"{province}{city}{district}{street}"
+    found = normalize_address(text, province=province, city=city, district=district)
     return CnAddress(
         found.province,
         found.city,
@@ -79,7 +86,7 @@ def run_cleaning(
         catalog = cleaning_repo.load_catalog(conn)
     total, after = CleanResult(holds={}), 0
     while True:
-        with engine.begin() as conn:
+        with writer(engine).begin() as conn:  # new customers take the next ids (see buyers)
             facts = cleaning_repo.orders_to_clean(conn, after_id=after, limit=batch_size)
             if not facts:
                 return total

@@ -62,7 +62,14 @@ def active_rules(conn: Connection) -> CompiledRuleSet:
     row = review_repo.active_rule_set(conn)
     if row is None:
         return RuleSet.compile((), 0)
-    return compile_version(row.document, row.version)
+    key = (row.version, row.created_at)  # a version never changes once saved
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        compiled = _COMPILED[key] = compile_version(row.document, row.version)
+    return compiled
+
+
+_COMPILED: dict[tuple[int, Any], CompiledRuleSet] = {}
 
 
 def run_review(
