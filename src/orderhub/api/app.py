@@ -15,6 +15,7 @@ from orderhub.api import (
     routes_merges,
     routes_orders,
     routes_publish,
+    routes_reports,
     routes_review,
     routes_stock,
 )
@@ -37,6 +38,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(routes_customers.router)
     app.include_router(routes_merges.router)
     app.include_router(routes_review.router)
+    app.include_router(routes_reports.router)
     app.include_router(routes_publish.router)
     app.include_router(routes_stock.router)
 

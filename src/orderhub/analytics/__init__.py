@@ -1,0 +1,1 @@
+"""Read-only reports over orders, stock, reviews and fulfilment."""
