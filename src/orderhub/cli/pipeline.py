@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -20,48 +20,49 @@ specs_app = typer.Typer(help="Spec alias tables (XL = 加大码 = X-Large …)."
 @pipeline_app.command("run")
 def pipeline_run(
     batch: Annotated[int, typer.Option(min=1, max=10_000, help="orders per transaction")] = 1000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=32, help="processes (PostgreSQL; SQLite runs one)")
+    ] = 1,
     as_json: JsonOpt = False,
 ) -> None:
-    """Clean every received order not cleaned yet, then merge (or suggest merging) orders to
-    one receiver. Safe to run again."""
-    from orderhub.pipeline.clean import run_cleaning
-    from orderhub.pipeline.merge import run_merging
+    """Every stage over what is waiting: clean received orders, merge (or suggest merging)
+    orders to one receiver, review them, allocate and reserve stock. Safe to run again."""
+    from orderhub.pipeline.runner import run_stages, run_workers
 
-    engine = container().engine
-    if as_json:
-        result = run_cleaning(engine, batch_size=batch)
+    c = container()
+    if workers > 1:
+        url = c.engine.url.render_as_string(hide_password=False)
+        run = run_workers(url, workers, batch_size=batch)
+    elif as_json:
+        run = run_stages(c.engine, batch_size=batch)
     else:
         with progress() as bar:
-            task = bar.add_task("cleaning orders", total=None)
-            result = run_cleaning(engine, batch_size=batch, progress=lambda n: bar.advance(task, n))
-    merging = run_merging(engine)
-    from orderhub.pipeline.review import run_review
+            tasks: dict[str, Any] = {}
 
-    reviewed = run_review(engine, batch_size=batch)
-    from orderhub.pipeline.allocate import run_allocation
+            def tick(stage: str, n: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(f"{stage} orders", total=None)
+                bar.advance(tasks[stage], n)
 
-    allocated = run_allocation(engine)
+            run = run_stages(c.engine, batch_size=batch, progress=tick)
     out = {
-        "cleaned": result.cleaned,
-        "held": result.held,
-        "holds": result.holds or {},
-        "merged": [[m.target_id, *m.merged] for m in merging.merged],
-        "merge_suggestions": len(merging.suggestions),
-        "reviewed": reviewed.reviewed,
-        "review_outcomes": reviewed.outcomes,
-        "allocated": allocated.allocated,
-        "presale": allocated.presale,
-        "out_of_stock": allocated.out_of_stock,
+        "cleaned": run.cleaned,
+        "held": run.held,
+        "merged_groups": run.merged_groups,
+        "merge_suggestions": run.merge_suggestions,
+        "reviewed": run.reviewed,
+        "review_outcomes": run.review_outcomes,
+        "allocated": run.allocated,
+        "presale": run.presale,
+        "out_of_stock": run.out_of_stock,
     }
-    groups = len(merging.merged)
     if as_json:
         print_json(out)
     else:
         console.print(
-            f"cleaned {out['cleaned']}, held {out['held']} {out['holds']}; merged "
-            f"{groups} groups, {len(merging.suggestions)} suggestions; reviewed "
-            f"{reviewed.reviewed} {reviewed.outcomes}; allocated {allocated.allocated}, presale "
-            f"{allocated.presale}, out of stock {allocated.out_of_stock}"
+            f"cleaned {run.cleaned} (held {run.held}); merged {run.merged_groups} groups, "
+            f"{run.merge_suggestions} suggestions; reviewed {run.reviewed} {run.review_outcomes}; "
+            f"allocated {run.allocated}, presale {run.presale}, out of stock {run.out_of_stock}"
         )
 
 
