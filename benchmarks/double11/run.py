@@ -35,56 +35,139 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def pipeline_run(url: str, orders: int, seed: int, chunk: int) -> dict[str, Any]:
-    """One timed pipeline run in this process; returns stage seconds, counts and checks."""
+def pipeline_run(url: str, orders: int, seed: int, chunk: int, workers: int = 1) -> dict[str, Any]:
+    """One timed pipeline run; returns stage seconds, counts and checks. The day is generated
+    in this process (its time is not counted); with `workers` > 1 (PostgreSQL) the chunks go
+    through a queue to worker processes that each receive theirs and run every stage,
+    claiming batches; the end-to-end time is the wall time less the generator's own time."""
     from benchmarks.double11 import StreamCounts, build_world, deliveries, load_world
-    from orderhub.channels.receive import parse_raw, receive
-    from orderhub.channels.registry import adapter_for
-    from orderhub.pipeline.allocate import run_allocation
-    from orderhub.pipeline.clean import run_cleaning
-    from orderhub.pipeline.merge import run_merging
-    from orderhub.pipeline.review import run_review
 
     world = build_world(seed, orders=orders)
-    seconds: dict[str, float] = defaultdict(float)
     counts = StreamCounts()
     with fresh_database(url) as c:
-        engine = c.engine
-        shops = load_world(engine, world)
-        contexts = {s.code: s.context for s in world.shops}
-        adapters = {s.code: adapter_for(s.platform) for s in world.shops}
-        received: dict[str, int] = defaultdict(int)
-        for batch in deliveries(world, orders, seed, chunk=chunk, counts=counts):
-            start = time.perf_counter()
-            by_shop: dict[str, list[Any]] = defaultdict(list)
-            for d in batch:
-                by_shop[d.shop_code].append(
-                    parse_raw(adapters[d.shop_code], contexts[d.shop_code], d.raw)
-                )
-            with engine.begin() as conn:
-                for code, parsed in by_shop.items():
-                    result = receive(conn, shops[code], parsed, source="webhook")
-                    for name, n in result.as_counts().items():
-                        received[name] += n
-            seconds["ingest"] += time.perf_counter() - start
-            for stage, run in (
-                ("clean", run_cleaning),
-                ("merge", run_merging),
-                ("review", run_review),
-                ("allocate", run_allocation),
-            ):
-                start = time.perf_counter()
-                run(engine)
-                seconds[stage] += time.perf_counter() - start
-        checks = check(engine, counts)
+        load_world(c.engine, world)
+        stream = deliveries(world, orders, seed, chunk=chunk, counts=counts)
+        started, generating = time.perf_counter(), 0.0
+        if workers > 1:
+            ctx = multiprocessing.get_context("spawn")
+            queue: Any = ctx.Queue(maxsize=workers * 2)
+            results: Any = ctx.Queue()
+            procs = [
+                ctx.Process(target=_work, args=(url, seed, queue, w, results))
+                for w in range(workers)
+            ]
+            for proc in procs:
+                proc.start()
+            generating = _feed(stream, queue.put)
+            for _ in procs:
+                queue.put(None)
+            parts = [results.get() for _ in procs]
+            for proc in procs:
+                proc.join()
+            parts.append(_work(url, seed, None, 0, None))  # whatever a worker left behind
+        else:
+            part = _Worker(url, seed, 0)
+            generating = _feed(stream, part.take)
+            parts = [part.finish()]
+        wall = time.perf_counter() - started - generating
+        checks = check(c.engine, counts)
+    seconds: dict[str, float] = defaultdict(float)
+    received: dict[str, int] = defaultdict(int)
+    for p in parts:
+        for k, v in p["seconds"].items():
+            seconds[k] += v
+        for k, n in p["received"].items():
+            received[k] += n
     return {
         "seconds": dict(seconds),
+        "wall": wall,
+        "workers": workers,
         "valid": counts.valid,
         "deliveries": counts.deliveries,
         "received": dict(received),
         "checks": checks,
-        "peak_mb": _peak_mb(),
+        "peak_mb": max([p["peak_mb"] for p in parts] + [_peak_mb()]),
     }
+
+
+def _feed(stream: Any, put: Any) -> float:
+    """Hand every chunk on; the seconds spent generating them."""
+    spent = 0.0
+    while True:
+        start = time.perf_counter()
+        batch = next(stream, None)
+        spent += time.perf_counter() - start
+        if batch is None:
+            return spent
+        put(batch)
+
+
+class _Worker:
+    """Receives chunks and runs every stage after each (merging only in worker 0)."""
+
+    def __init__(self, url: str, seed: int, index: int) -> None:
+        from benchmarks.double11 import build_world
+        from orderhub.channels.registry import adapter_for
+        from orderhub.db.engine import make_engine
+        from orderhub.db.shops_repo import shop_refs
+
+        world = build_world(seed, orders=1)
+        self.engine = make_engine(url)
+        self.index = index
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.received: dict[str, int] = defaultdict(int)
+        with self.engine.connect() as conn:
+            self.shops = shop_refs(conn)
+        self.contexts = {s.code: s.context for s in world.shops}
+        self.adapters = {s.code: adapter_for(s.platform) for s in world.shops}
+
+    def take(self, batch: list[Any]) -> None:
+        from orderhub.channels.receive import parse_raw, receive
+
+        start = time.perf_counter()
+        by_shop: dict[str, list[Any]] = defaultdict(list)
+        for d in batch:
+            by_shop[d.shop_code].append(
+                parse_raw(self.adapters[d.shop_code], self.contexts[d.shop_code], d.raw)
+            )
+        with self.engine.begin() as conn:
+            for code, parsed in by_shop.items():
+                for name, n in (
+                    receive(conn, self.shops[code], parsed, source="webhook").as_counts().items()
+                ):
+                    self.received[name] += n
+        self.seconds["ingest"] += time.perf_counter() - start
+        self.stages()
+
+    def stages(self) -> None:
+        from orderhub.pipeline.runner import run_stages
+
+        done = run_stages(self.engine, merge=self.index == 0)
+        for stage, s in done.seconds.items():
+            self.seconds[stage] += s
+
+    def finish(self) -> dict[str, Any]:
+        self.stages()
+        self.engine.dispose()
+        return {
+            "seconds": dict(self.seconds),
+            "received": dict(self.received),
+            "peak_mb": _peak_mb(),
+        }
+
+
+def _work(url: str, seed: int, queue: Any, index: int, results: Any) -> dict[str, Any]:
+    """A worker process: chunks from `queue` until None; its figures to `results`."""
+    worker = _Worker(url, seed, index)
+    while queue is not None:
+        batch = queue.get()
+        if batch is None:
+            break
+        worker.take(batch)
+    done = worker.finish()
+    if results is not None:
+        results.put(done)
+    return done
 
 
 def check(engine: Any, counts: Any) -> dict[str, Any]:
@@ -164,10 +247,32 @@ def baseline_run(url: str, orders: int, seed: int, chunk: int) -> dict[str, Any]
     return {"seconds": {BASELINE: seconds}, "valid": rows, "peak_mb": _peak_mb()}
 
 
-def _in_process(kind: str, url: str, orders: int, seed: int, chunk: int) -> dict[str, Any]:
-    run = pipeline_run if kind == "pipeline" else baseline_run
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(run, (url, orders, seed, chunk))
+def _in_process(
+    kind: str, url: str, orders: int, seed: int, chunk: int, workers: int
+) -> dict[str, Any]:
+    """Run one measurement in a fresh process (not a pool's daemon: it may start workers)."""
+    ctx = multiprocessing.get_context("spawn")
+    results: Any = ctx.Queue()
+    proc = ctx.Process(target=_measure, args=(kind, url, orders, seed, chunk, workers, results))
+    proc.start()
+    found = results.get()
+    proc.join()
+    if isinstance(found, BaseException):
+        raise found
+    return dict(found)
+
+
+def _measure(
+    kind: str, url: str, orders: int, seed: int, chunk: int, workers: int, results: Any
+) -> None:
+    try:
+        if kind == "pipeline":
+            results.put(pipeline_run(url, orders, seed, chunk, workers))
+        else:
+            results.put(baseline_run(url, orders, seed, chunk))
+    except Exception as exc:
+        results.put(RuntimeError(f"{kind} run failed: {exc!r}"))
+        raise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -178,17 +283,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--pg-url")
+    parser.add_argument("--workers", type=int, default=2, help="pipeline processes on PostgreSQL")
     args = parser.parse_args(argv)
     failed = False
     for backend, url in database_urls(args.pg_url):
         if args.db not in (backend, "both"):
             continue
         results: dict[str, list[dict[str, Any]]] = {"baseline": [], "pipeline": []}
+        workers = args.workers if backend == "postgresql" else 1
         for _ in range(args.runs):
             results["baseline"].append(
-                _in_process("baseline", url, args.orders, args.seed, args.chunk)
+                _in_process("baseline", url, args.orders, args.seed, args.chunk, 1)
             )
-            run = _in_process("pipeline", url, args.orders, args.seed, args.chunk)
+            run = _in_process("pipeline", url, args.orders, args.seed, args.chunk, workers)
             if run["checks"]["problems"]:
                 print(f"{backend}: CHECK FAILED: {run['checks']['problems']}", file=sys.stderr)
                 failed = True
@@ -207,7 +314,7 @@ def print_table(backend: str, args: Any, results: dict[str, list[dict[str, Any]]
     last = runs[-1]
     print(f"\n{backend}: {args.orders:,} deliveries = {valid:,} valid orders "
           f"(+{last['received'].get('unchanged', 0):,} re-deliveries, {last['checks']['quarantined']:,} quarantined); "
-          f"median of {len(runs)} runs; checks passed")  # fmt: skip
+          f"median of {len(runs)} runs; {last['workers']} pipeline process(es); checks passed")  # fmt: skip
     print(f"{'stage':<22} {'orders/s':>10} {'min-max':>19} {'peak MB':>8} {'vs raw':>7}")
     rows = [(BASELINE, base, [r["peak_mb"] for r in results["baseline"]])]
     for stage in STAGES:

@@ -53,6 +53,12 @@ def create_shop(
     return ShopRef(id=shop_id, code=code, platform=platform)
 
 
+def shop_refs(conn: Connection) -> dict[str, ShopRef]:
+    """Every shop by code."""
+    query = select(shops.c.id, shops.c.code, shops.c.platform)
+    return {r.code: ShopRef(id=r.id, code=r.code, platform=r.platform) for r in conn.execute(query)}
+
+
 def shop_by_code(conn: Connection, code: str) -> ShopRef | None:
     row = conn.execute(
         select(shops.c.id, shops.c.code, shops.c.platform).where(shops.c.code == code)
