@@ -101,7 +101,45 @@ def _normalize_cached(raw: str, country: str) -> NormalizedPhone:
         return NormalizedPhone(raw, PhoneKind.EMPTY)
     if "*" in text:
         return _masked(raw, text, country)
+    plain = _CN_MOBILE.match(text)
+    if plain and (country == "CN" or text.startswith("+")):
+        found = _cn_mobile(raw, plain.group(1))
+        if found is not None:
+            return found
     return _parsed(raw, text, country)
+
+
+# Most receivers on Chinese platforms are a bare mainland mobile number: answered without a
+# full libphonenumber parse once the number's 5-digit prefix is known to be a valid mobile
+# range (libphonenumber's CN mobile ranges are prefixes followed by any six digits).
+_CN_MOBILE = re.compile(r"^(?:\+?86[\s-]?)?(1[3-9]\d{9})$")
+
+
+def _cn_mobile(raw: str, digits: str) -> NormalizedPhone | None:
+    if not _mobile_prefix(digits[:5]):
+        return None
+    e164 = f"+86{digits}"
+    return NormalizedPhone(
+        raw=raw,
+        kind=PhoneKind.MOBILE,
+        e164=e164,
+        national=f"{digits[:3]} {digits[3:7]} {digits[7:]}",
+        country="CN",
+        match_key=e164,
+        line_type="MOBILE",
+    )
+
+
+@lru_cache(maxsize=1024)
+def _mobile_prefix(prefix: str) -> bool:
+    """True when every number of this 5-digit prefix is a valid CN mobile (checked on two)."""
+    for tail in ("000000", "999999"):
+        number = phonenumbers.parse(prefix + tail, "CN")
+        if not phonenumbers.is_valid_number(number):
+            return False
+        if phonenumbers.number_type(number) != PhoneNumberType.MOBILE:
+            return False
+    return True
 
 
 def _clean(raw: str) -> str:

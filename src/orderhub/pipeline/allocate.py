@@ -158,10 +158,8 @@ class _Allocator:
             )
             self.decide(row, order_lines, order, found)
         else:
-            if self.pending and self.ctx.config_for(self.pending[0][0]) is not self.ctx.config_for(
-                row
-            ):
-                self.flush()
+            if self.pending and self.ctx.config_for(self.pending[0][0]) != self.ctx.config_for(row):
+                self.flush()  # a shop with another strategy: decide the run so far first
             self.pending.append((row, order_lines, order))
 
     def flush(self) -> None:

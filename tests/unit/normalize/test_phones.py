@@ -175,3 +175,17 @@ def test_results_are_cached_and_fast() -> None:
     assert all(a is b for a, b in zip(first, again, strict=True))
     assert warm < cold
     assert cold / len(numbers) < 0.002  # generous bound: about 0.05 ms each on a 2-core machine
+
+
+def test_the_mainland_mobile_fast_path_agrees_with_libphonenumber() -> None:
+    """Bare CN mobiles skip the full parse; every answer must equal the full parse's."""
+    import random
+
+    from orderhub.normalize import phones
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        digits = "1" + str(rng.randint(3, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(9))
+        for raw in (digits, f"+86{digits}", f"+86 {digits}", f"86-{digits}"):
+            fast = phones._normalize_cached.__wrapped__(raw, "CN")
+            assert fast == phones._parsed(raw, phones._clean(raw), "CN"), raw
