@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -87,9 +88,32 @@ def list_orders(
     conn: Connection, filters: OrderFilter, *, limit: int, cursor: str | None = None
 ) -> OrderPage:
     """Newest first, keyset-paginated on (placed_at, id) so pages never skip or repeat."""
+    text = (filters.text or "").strip()
+    if text and not cursor:
+        # An exact order number, phone or receiver name is answered from the indexes; only
+        # when nothing matches exactly are partial matches searched (a scan on a big day).
+        exact = _page(conn, replace(filters, text=None), limit, None, _exact(text))
+        if exact.items:
+            return exact
+    return _page(conn, filters, limit, cursor, None)
+
+
+def _exact(text: str) -> Any:
+    return or_(
+        orders.c.platform_order_id == text,
+        orders.c.receiver_phone == text,
+        orders.c.receiver_name == text,
+    )
+
+
+def _page(
+    conn: Connection, filters: OrderFilter, limit: int, cursor: str | None, extra: Any
+) -> OrderPage:
     query = select(*_SUMMARY_COLUMNS).join(shops, shops.c.id == orders.c.shop_id)
     for condition in _conditions(filters):
         query = query.where(condition)
+    if extra is not None:
+        query = query.where(extra)
     if cursor:
         placed_at, order_id = decode_cursor(cursor)
         query = query.where(
