@@ -137,12 +137,12 @@ class _Worker:
                 ):
                     self.received[name] += n
         self.seconds["ingest"] += time.perf_counter() - start
-        self.stages()
+        self.stages(len(batch))
 
-    def stages(self) -> None:
+    def stages(self, batch_size: int = 2000) -> None:
         from orderhub.pipeline.runner import run_stages
 
-        done = run_stages(self.engine, merge=self.index == 0)
+        done = run_stages(self.engine, batch_size=batch_size, merge=self.index == 0)
         for stage, s in done.seconds.items():
             self.seconds[stage] += s
 

@@ -80,7 +80,9 @@ def run_stages(
         "review", lambda: run_review(engine, batch_size=batch_size, progress=tick("review"))
     )
     out.reviewed, out.review_outcomes = reviewed.reviewed, dict(reviewed.outcomes)
-    allocated = timed("allocate", lambda: run_allocation(engine, progress=tick("allocate")))
+    allocated = timed(
+        "allocate", lambda: run_allocation(engine, batch_size=batch_size, progress=tick("allocate"))
+    )
     out.allocated, out.presale, out.out_of_stock = (
         allocated.allocated,
         allocated.presale,
