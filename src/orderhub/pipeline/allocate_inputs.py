@@ -46,6 +46,36 @@ class Context:
     rules: tuple[CarrierRule, ...] = ()
     configs: dict[str, AllocationConfig] = field(default_factory=dict)
     chosen: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)  # carrier memo
+    _marks: tuple[list[tuple[int, int]], list[int], list[int]] | None = None
+
+    def weight_key(self, weight_g: int) -> Any:
+        """What of a parcel's weight the carrier choice reads: the billed units of every rate
+        step and which rule thresholds it passes — or the exact weight once a carrier's limit
+        is exceeded (the reason then names it)."""
+        steps, limits, thresholds = self._weight_marks()
+        if limits and weight_g > limits[0]:
+            return weight_g
+        units = tuple(0 if weight_g <= f else -(-(weight_g - f) // a) for f, a in steps)
+        return units, tuple((weight_g >= t, weight_g > t) for t in thresholds)
+
+    def volume_key(self, volume_cm3: int) -> Any:
+        limits = [c.max_volume_cm3 for c in self.carriers if c.max_volume_cm3 is not None]
+        return volume_cm3 if limits and volume_cm3 > min(limits) else None
+
+    def _weight_marks(self) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+        if self._marks is None:
+            steps = sorted({(r.first_weight_g, r.additional_weight_g) for r in self.rates or ()})
+            limits = sorted(c.max_weight_g for c in self.carriers if c.max_weight_g is not None)
+            thresholds = sorted(
+                {
+                    t
+                    for rule in self.rules
+                    for t in (rule.when.min_weight_g, rule.when.max_weight_g)
+                    if t is not None
+                }
+            )
+            self._marks = (steps, limits, thresholds)
+        return self._marks
 
     def config_for(self, row: Row[Any]) -> AllocationConfig:
         """The shop's strategy; a stored one that no longer reads falls back to the default
@@ -166,8 +196,8 @@ def _carrier(order: OrderToAllocate, warehouse: Warehouse, ctx: Context) -> dict
         warehouse.code,
         order.country,
         order.province,
-        order.weight_g,
-        order.volume_cm3,
+        ctx.weight_key(order.weight_g),
+        ctx.volume_key(order.volume_cm3),
         order.sku_attributes,
         order.service_level,
         order.preferred_carrier,
