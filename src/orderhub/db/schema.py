@@ -211,6 +211,7 @@ order_lines = Table(
     Column("discount", Amount, nullable=False),
     Column("is_gift", Boolean, nullable=False, server_default="0"),  # added by a review rule
     UniqueConstraint("order_id", "line_no"),
+    Index(None, "sku_code"),  # gifts still promised, lines of a SKU (analytics, returns)
     CheckConstraint("quantity > 0", name="quantity_positive"),
 )
 
