@@ -41,7 +41,8 @@ def wait_until_up(base_url: str, process: subprocess.Popen[bytes], timeout: floa
 @pytest.fixture(scope="session")
 def server_url(migrated_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "ORDERHUB_DATABASE_URL": migrated_url}
+    # No background jobs: the server shares its database with the other tests of the session.
+    env = {**os.environ, "ORDERHUB_DATABASE_URL": migrated_url, "ORDERHUB_SCHEDULER": "false"}
     log = (tmp_path_factory.mktemp("server") / "server.log").open("wb")
     process = subprocess.Popen(
         [ORDERHUB, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
