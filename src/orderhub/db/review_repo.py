@@ -307,16 +307,17 @@ def set_task_status(
     expected: str,
     status: str,
     values: dict[str, Any] | None = None,
-) -> int:
-    """Compare-and-set: move tasks still in `expected`; the number moved."""
+) -> set[int]:
+    """Compare-and-set in one statement: move the tasks still in `expected`; the ids moved."""
     if not task_ids:
-        return 0
+        return set()
     result = conn.execute(
         update(review_tasks)
         .where(review_tasks.c.id.in_(list(task_ids)), review_tasks.c.status == expected)
         .values(status=status, **(values or {}))
+        .returning(review_tasks.c.id)
     )
-    return int(result.rowcount)
+    return {r[0] for r in result}
 
 
 def queue(conn: Connection, stage: str, *, after_id: int, limit: int) -> list[Row[Any]]:

@@ -55,15 +55,7 @@ def lock(
         conn.execute(insert_ignore_conflicts(conn, stock), rows)
     found: dict[Key, tuple[int, int]] = {}
     for chunk in _chunks(wanted, 500):
-        query = (
-            select(stock.c.warehouse_id, stock.c.sku_id, stock.c.on_hand, stock.c.reserved)
-            .where(tuple_(stock.c.warehouse_id, stock.c.sku_id).in_(chunk))
-            .order_by(stock.c.warehouse_id, stock.c.sku_id)
-        )
-        if conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        for r in conn.execute(query):
-            found[(r.warehouse_id, r.sku_id)] = (r.on_hand, r.reserved)
+        found |= _locked(conn, tuple_(stock.c.warehouse_id, stock.c.sku_id).in_(chunk))
     return found
 
 
@@ -72,16 +64,20 @@ def lock_skus(conn: Connection, sku_ids: Iterable[int]) -> dict[Key, tuple[int, 
     ids = sorted(set(sku_ids))
     found: dict[Key, tuple[int, int]] = {}
     for chunk in _chunks(ids, 1000):
-        query = (
-            select(stock.c.warehouse_id, stock.c.sku_id, stock.c.on_hand, stock.c.reserved)
-            .where(stock.c.sku_id.in_(chunk))
-            .order_by(stock.c.warehouse_id, stock.c.sku_id)
-        )
-        if conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        for r in conn.execute(query):
-            found[(r.warehouse_id, r.sku_id)] = (r.on_hand, r.reserved)
+        found |= _locked(conn, stock.c.sku_id.in_(chunk))
     return found
+
+
+def _locked(conn: Connection, condition: Any) -> dict[Key, tuple[int, int]]:
+    """(on_hand, reserved) of the rows matching `condition`, locked in key order."""
+    query = (
+        select(stock.c.warehouse_id, stock.c.sku_id, stock.c.on_hand, stock.c.reserved)
+        .where(condition)
+        .order_by(stock.c.warehouse_id, stock.c.sku_id)
+    )
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return {(r.warehouse_id, r.sku_id): (r.on_hand, r.reserved) for r in conn.execute(query)}
 
 
 def apply(conn: Connection, changes: Sequence[Change], *, actor: str, now: datetime) -> None:

@@ -157,10 +157,11 @@ def decide_stage(
             tasks.append(task)
     values = {"decided_at": now, "decided_by": actor, "decision_reason": reason[:2000]}
     status = "approved" if approve else "rejected"
-    for task in tasks:  # one compare-and-set each: a task decided meanwhile is refused
-        if review_repo.set_task_status(
-            conn, [task.id], expected="pending", status=status, values=values
-        ):
+    moved = review_repo.set_task_status(  # a task decided meanwhile is refused
+        conn, [t.id for t in tasks], expected="pending", status=status, values=values
+    )
+    for task in tasks:
+        if task.id in moved:
             result.done.append(task.order_id)
         else:
             result.refused[task.order_id] = (
