@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, select, update
+from sqlalchemy import Connection, Row, delete, func, select, update
 
 from orderhub.db.bulk import bulk_insert
 from orderhub.db.schema import order_events, order_lines, orders, shops
@@ -46,16 +46,21 @@ Head = AnyRow
 
 
 def candidate_heads(conn: Connection, statuses: Collection[str]) -> list[Head]:
-    """Orders that could join a parcel: in `statuses`, not merged, with a cleaned receiver."""
+    """Orders that could join a parcel: in `statuses`, not merged, with a cleaned receiver, and
+    sharing their phone key with another such order (a parcel needs two) — so the stage reads
+    the few orders that could merge, not every order waiting in those statuses."""
+    mergeable = (
+        orders.c.status.in_(sorted(statuses)),
+        orders.c.merged_into_id.is_(None),
+        orders.c.phone_key != "",
+        orders.c.receiver_street != "",
+    )
+    key = func.lower(func.trim(orders.c.phone_key))
+    shared = select(key).where(*mergeable).group_by(key).having(func.count() > 1)
     query = (
         select(*_HEAD)
         .join(shops, shops.c.id == orders.c.shop_id)
-        .where(
-            orders.c.status.in_(sorted(statuses)),
-            orders.c.merged_into_id.is_(None),
-            orders.c.phone_key != "",
-            orders.c.receiver_street != "",
-        )
+        .where(*mergeable, key.in_(shared.scalar_subquery()))
         .order_by(orders.c.id)
     )
     return list(conn.execute(query))
@@ -206,31 +211,34 @@ def insert_split_order(
     return int(conn.execute(orders.insert().returning(orders.c.id), row).scalar_one())
 
 
-def stage_history(
-    conn: Connection, statuses: Collection[str], kinds: Sequence[str]
-) -> list[AnyRow]:
-    """Events of `kinds` on orders now in `statuses` (what the merge stage already recorded)."""
-    query = (
-        select(order_events.c.order_id, order_events.c.kind, order_events.c.data)
-        .join(orders, orders.c.id == order_events.c.order_id)
-        .where(orders.c.status.in_(sorted(statuses)), order_events.c.kind.in_(list(kinds)))
-        .order_by(order_events.c.id)
-    )
-    return list(conn.execute(query))
+def stage_history(conn: Connection, order_ids: Sequence[int], kinds: Sequence[str]) -> list[AnyRow]:
+    """Events of `kinds` on these orders (what the merge stage already recorded about them)."""
+    found: list[AnyRow] = []
+    for part in _parts(order_ids):
+        query = select(
+            order_events.c.id, order_events.c.order_id, order_events.c.kind, order_events.c.data
+        ).where(order_events.c.order_id.in_(part), order_events.c.kind.in_(list(kinds)))
+        found += conn.execute(query)
+    found.sort(key=lambda row: row.id)
+    return found
 
 
-def released_from_merges(conn: Connection, statuses: Collection[str]) -> set[int]:
-    """Orders now in `statuses` that a person took out of a merge (merged -> received)."""
-    query = (
-        select(order_events.c.order_id)
-        .distinct()
-        .join(orders, orders.c.id == order_events.c.order_id)
-        .where(
-            orders.c.status.in_(sorted(statuses)),
-            and_(order_events.c.from_status == "merged", order_events.c.to_status == "received"),
+def released_from_merges(conn: Connection, order_ids: Sequence[int]) -> set[int]:
+    """Those of these orders that a person took out of a merge (merged -> received)."""
+    found: set[int] = set()
+    for part in _parts(order_ids):
+        query = select(order_events.c.order_id).where(
+            order_events.c.order_id.in_(part),
+            order_events.c.from_status == "merged",
+            order_events.c.to_status == "received",
         )
-    )
-    return {row[0] for row in conn.execute(query)}
+        found.update(row[0] for row in conn.execute(query))
+    return found
+
+
+def _parts(ids: Sequence[int], size: int = 5_000) -> list[list[int]]:
+    ordered = sorted(set(ids))
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
 
 
 def split_links(conn: Connection, statuses: Collection[str]) -> list[tuple[int, int]]:

@@ -12,6 +12,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 from orderhub.money import STORAGE_SCALE
 
 _SCALE = Decimal(10) ** STORAGE_SCALE
+_SQLITE_FORMAT_LEN = len("2026-11-11 00:00:00")
 
 
 class Amount(TypeDecorator[Decimal]):
@@ -41,7 +42,8 @@ class Amount(TypeDecorator[Decimal]):
         if value is None:
             return None
         if dialect.name == "sqlite":
-            return (Decimal(int(value)) / _SCALE).quantize(Decimal(1).scaleb(-STORAGE_SCALE))
+            # Exact: the stored integer with the decimal point moved (scale kept, e.g. 1.0000).
+            return Decimal(int(value)).scaleb(-STORAGE_SCALE)
         return Decimal(value)
 
 
@@ -58,6 +60,35 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise ValueError(f"naive or non-datetime value for a UTC column: {value!r}")
         utc = value.astimezone(UTC)
         return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def bind_processor(self, dialect: Dialect) -> Any:
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+
+        def to_text(value: Any) -> str | None:
+            """SQLAlchemy's SQLite storage format (microseconds always written), in one step."""
+            if value is None:
+                return None
+            if not isinstance(value, datetime) or value.tzinfo is None:
+                raise ValueError(f"naive or non-datetime value for a UTC column: {value!r}")
+            if value.tzinfo is not UTC:
+                value = value.astimezone(UTC)
+            text: str = value.replace(tzinfo=None).isoformat(" ")
+            return text + ".000000" if len(text) == _SQLITE_FORMAT_LEN else text
+
+        return to_text
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+
+        def from_text(value: Any) -> datetime | None:
+            if value is None:
+                return None
+            moment = datetime.fromisoformat(value)
+            return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+        return from_text
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:

@@ -71,9 +71,10 @@ def run_merging(engine: Engine, *, policy: MergePolicy | None = None) -> MergeRu
     with engine.connect() as conn:
         policy = policy or load_policy(conn)
         groups, pairs = find_merge_groups(conn, policy)
-        history = merges_repo.stage_history(conn, MERGEABLE_STATUSES, (SUGGESTED, REFUSED))
-        released = merges_repo.released_from_merges(conn, MERGEABLE_STATUSES)
-        family = _families(merges_repo.split_links(conn, MERGEABLE_STATUSES))
+        ids = [i for g in groups for i in g.order_ids] + [i for a, b, _ in pairs for i in (a, b)]
+        history = merges_repo.stage_history(conn, ids, (SUGGESTED, REFUSED))
+        released = merges_repo.released_from_merges(conn, ids)
+        family = _families(merges_repo.split_links(conn, MERGEABLE_STATUSES)) if ids else {}
     seen = {_key(row.kind, row.data) for row in history}
     run = MergeRun(policy=policy)
     for a, b, why in pairs:
