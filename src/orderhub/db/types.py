@@ -73,7 +73,7 @@ class UTCDateTime(TypeDecorator[datetime]):
                 raise ValueError(f"naive or non-datetime value for a UTC column: {value!r}")
             if value.tzinfo is not UTC:
                 value = value.astimezone(UTC)
-            text: str = value.replace(tzinfo=None).isoformat(" ")
+            text: str = value.isoformat(" ")[:-6]  # without "+00:00"
             return text + ".000000" if len(text) == _SQLITE_FORMAT_LEN else text
 
         return to_text

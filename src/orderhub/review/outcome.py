@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from orderhub.review import exceptions as checks
@@ -195,6 +196,7 @@ def explain(
     }
 
 
+@lru_cache(maxsize=4096)  # actions are frozen values of the rule set: a handful per version
 def action_text(action: AnyAction) -> str:
     if isinstance(action, GiftAction):
         return f"gift {action.sku_code} x{action.quantity} (once per {action.once_per})"

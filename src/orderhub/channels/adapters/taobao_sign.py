@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 
 BEIJING = timezone(timedelta(hours=8), "CST")
 TOP_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+_TOP_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", re.ASCII)
 SIGN_METHODS = ("md5", "hmac", "hmac-sha256")
 
 
@@ -57,4 +59,6 @@ def top_timestamp(moment: datetime) -> str:
 
 def parse_top_time(text: str) -> datetime:
     """A TOP ``yyyy-MM-dd HH:mm:ss`` Beijing time as an aware UTC datetime (ValueError if not)."""
+    if _TOP_TIME.fullmatch(text):  # the usual zero-padded form: ISO parsing is ~20x strptime
+        return datetime.fromisoformat(text).replace(tzinfo=BEIJING).astimezone(UTC)
     return datetime.strptime(text, TOP_TIME_FORMAT).replace(tzinfo=BEIJING).astimezone(UTC)
