@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from orderhub.db import migrate, shops_repo
 from orderhub.db.engine import make_engine
 from orderhub.orders.domain import utc_now
+from orderhub.pipeline.runner import tune_collector
 from orderhub.settings import Settings
 
 MANUAL_SHOP = "manual"
@@ -25,6 +26,7 @@ class Container:
 
 def build(settings: Settings | None = None) -> Container:
     settings = settings or Settings()
+    tune_collector()
     engine = make_engine(
         settings.database_url,
         sqlite_synchronous=settings.sqlite_synchronous,

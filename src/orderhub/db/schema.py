@@ -190,6 +190,7 @@ orders = Table(
     Index(None, "receiver_name"),
     Index(None, "platform_order_id"),
     Index(None, "customer_id"),
+    Index(None, "phone_key"),  # same-buyer checks: duplicates, merge candidates
 )
 
 order_lines = Table(
