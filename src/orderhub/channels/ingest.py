@@ -60,6 +60,9 @@ def ingest_orders(
         kept = latest.get(draft.platform_order_id)
         if kept is None or draft.version_time > kept.version_time:
             latest[draft.platform_order_id] = draft
+    # Keys inserted in one order everywhere: two processes receiving overlapping batches wait
+    # for each other on PostgreSQL instead of deadlocking.
+    latest = dict(sorted(latest.items()))
     new_ids = ingest_repo.insert_new_channel_orders(
         conn, [_channel_row(shop, d, now) for d in latest.values()]
     )

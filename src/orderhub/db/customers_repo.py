@@ -69,7 +69,8 @@ def add_identities(conn: Connection, rows: Sequence[tuple[str, str, int]]) -> No
     bulk_insert(
         conn,
         customer_identities,
-        [{"kind": k, "value": v[:254], "customer_id": c} for k, v, c in rows],
+        # Sorted: concurrent workers inserting overlapping keys then wait instead of deadlocking.
+        [{"kind": k, "value": v[:254], "customer_id": c} for k, v, c in sorted(rows)],
         ignore_conflicts=True,
     )
 
