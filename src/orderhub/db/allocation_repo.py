@@ -22,6 +22,7 @@ from sqlalchemy import (
     update,
 )
 
+from orderhub.db.bulk import bulk_insert
 from orderhub.db.cleaning_repo import claim
 from orderhub.db.schema import order_holds, order_lines, orders, shops, skus, warehouses
 from orderhub.db.schema_inventory import (
@@ -224,8 +225,8 @@ def insert_allocations(conn: Connection, rows: Sequence[dict[str, Any]], *, now:
         )
         .values(status="undone")
     )
-    conn.execute(
-        order_allocations.insert(), [{**r, "status": "current", "created_at": now} for r in rows]
+    bulk_insert(
+        conn, order_allocations, [{**r, "status": "current", "created_at": now} for r in rows]
     )
 
 

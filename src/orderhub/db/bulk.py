@@ -173,3 +173,47 @@ def bulk_set(
         return
     stmt = table.update().where(table.c[key] == bindparam("_k")).values({column: bindparam("_v")})
     conn.execute(stmt, [{"_k": k, "_v": v} for k, v in pairs])
+
+
+def bulk_update(
+    conn: Connection, table: Table, *, key: str, rows: Sequence[dict[str, Any]]
+) -> None:
+    """`UPDATE table SET c = row[c], … WHERE key = row[key]` for many rows (all with the same
+    keys, each `key` once): one statement over arrays on PostgreSQL, the driver's executemany
+    on SQLite."""
+    if not rows:
+        return
+    names = [name for name in rows[0] if name != key]
+    cols = [key, *names]
+    sets = ", ".join(f"{name} = v.{name}" for name in names)
+    if conn.dialect.name == "postgresql":
+        arrays = [[_bind(table.c[name], row[name], conn) for row in rows] for name in cols]
+        casts = ", ".join(f"CAST(%b AS {_sql_type(table.c[name])}[])" for name in cols)
+        sql = (
+            f"UPDATE {table.name} SET {sets} FROM unnest({casts}) AS v({', '.join(cols)})"  # noqa: S608
+            f" WHERE {table.name}.{key} = v.{key}"
+        )
+        _execute_binary(conn, sql, arrays, fetch=False)
+        return
+    if conn.dialect.name != "sqlite":
+        stmt = (
+            table.update()
+            .where(table.c[key] == bindparam("_key"))
+            .values({name: bindparam(f"_{name}") for name in names})
+        )
+        conn.execute(stmt, [{f"_{n}" if n != key else "_key": r[n] for n in cols} for r in rows])
+        return
+    columns = []
+    for name in [*names, key]:
+        values = [row[name] for row in rows]
+        process = _sqlite_processor(table, name, conn.dialect)
+        columns.append([process(v) for v in values] if process else values)
+    assignments = ", ".join(f"{name} = ?" for name in names)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(
+            f"UPDATE {table.name} SET {assignments} WHERE {key} = ?",  # noqa: S608
+            list(zip(*columns, strict=True)),
+        )
+    finally:
+        cursor.close()

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, delete, select, update
 
 from orderhub.db import settings_repo
-from orderhub.db.bulk import bulk_insert
+from orderhub.db.bulk import bulk_insert, bulk_update
 from orderhub.db.schema import (
     bundle_components,
     order_holds,
@@ -163,26 +163,20 @@ def write_decisions(conn: Connection, decisions: Sequence[CleanDecision], now: d
     """Normalised receivers and cleaning marks in one executemany; new lines in bulk."""
     if not decisions:
         return
-    conn.execute(
-        update(orders)
-        .where(orders.c.id == bindparam("_id"))
-        .values(
-            **{f"receiver_{n}": bindparam(f"_{n}") for n in _RECEIVER},
-            receiver_division_code=bindparam("_code"),
-            address_confidence=bindparam("_conf"),
-            phone_kind=bindparam("_pk"),
-            phone_key=bindparam("_key"),
-            cleaned_at=now,
-            updated_at=now,
-        ),
-        [
+    bulk_update(
+        conn,
+        orders,
+        key="id",
+        rows=[
             {
-                "_id": d.order_id,
-                **{f"_{n}": getattr(d.receiver, n) for n in _RECEIVER},
-                "_code": d.division_code,
-                "_conf": d.address_confidence,
-                "_pk": d.phone_kind,
-                "_key": d.phone_key[:64],
+                "id": d.order_id,
+                **{f"receiver_{n}": getattr(d.receiver, n) for n in _RECEIVER},
+                "receiver_division_code": d.division_code,
+                "address_confidence": d.address_confidence,
+                "phone_kind": d.phone_kind,
+                "phone_key": d.phone_key[:64],
+                "cleaned_at": now,
+                "updated_at": now,
             }
             for d in decisions
         ],

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, or_, select, update
+from sqlalchemy import Connection, func, or_, select
 
-from orderhub.db.bulk import bulk_insert
+from orderhub.db.bulk import bulk_insert, bulk_update
 from orderhub.db.schema import customer_identities, customers, order_lines, orders, shops
 
 
@@ -77,13 +77,7 @@ def add_identities(conn: Connection, rows: Sequence[tuple[str, str, int]]) -> No
 
 def link_orders(conn: Connection, links: Sequence[tuple[int, int]]) -> None:
     """Set orders' customer: [(order_id, customer_id)]."""
-    if links:
-        conn.execute(
-            update(orders)
-            .where(orders.c.id == bindparam("_o"))
-            .values(customer_id=bindparam("_c")),
-            [{"_o": o, "_c": c} for o, c in links],
-        )
+    bulk_update(conn, orders, key="id", rows=[{"id": o, "customer_id": c} for o, c in links])
 
 
 def recent_orders_of(

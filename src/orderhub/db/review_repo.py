@@ -8,8 +8,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Row, and_, func, insert, select, update
 
+from orderhub.db.bulk import bulk_update
 from orderhub.db.cleaning_repo import claim
 from orderhub.db.schema import customers, order_lines, orders, shops, skus, stock
 from orderhub.db.schema_review import order_reviews, review_tasks, rule_sets
@@ -257,19 +258,10 @@ def insert_gift_lines(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
 
 def mark_reviewed(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Per order: tags, priority, preferences and the review time (`oid` keys the order)."""
-    if rows:
-        conn.execute(
-            update(orders)
-            .where(orders.c.id == bindparam("oid"))
-            .values(
-                tags=bindparam("tags"),
-                priority=bindparam("priority"),
-                preferred_warehouse=bindparam("preferred_warehouse"),
-                preferred_carrier=bindparam("preferred_carrier"),
-                reviewed_at=bindparam("reviewed_at"),
-            ),
-            rows,
-        )
+    names = ("tags", "priority", "preferred_warehouse", "preferred_carrier", "reviewed_at")
+    bulk_update(
+        conn, orders, key="id", rows=[{"id": r["oid"], **{n: r[n] for n in names}} for r in rows]
+    )
 
 
 # --- reading decisions and queues -------------------------------------------------------
