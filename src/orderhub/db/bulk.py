@@ -11,7 +11,6 @@ with RETURNING, multi-row VALUES statements in pages.
 
 from __future__ import annotations
 
-import json
 from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
@@ -19,6 +18,8 @@ from typing import Any
 from psycopg.rows import namedtuple_row
 from sqlalchemy import JSON, Column, Connection, Table, TypeDecorator, bindparam
 from sqlalchemy.dialects import postgresql
+
+from orderhub.db.engine import json_text
 
 
 def bulk_insert(
@@ -153,7 +154,7 @@ def _bind(column: Column[Any], value: Any, conn: Connection) -> Any:
     if isinstance(column.type, TypeDecorator):
         return column.type.process_bind_param(value, conn.dialect)
     if isinstance(column.type, JSON):
-        return json.dumps(value, ensure_ascii=False)
+        return json_text(value)
     return value
 
 

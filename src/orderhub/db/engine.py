@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+
+def json_text(value: Any) -> str:
+    """JSON columns as text: orjson (UTF-8 as is, integer keys as strings) — the pipeline
+    writes several JSON documents per order (events, explanations), ~5x faster than `json`."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def json_value(stored: Any) -> Any:
+    """A JSON column's value; SQLite hands a bare number back as a number, not text."""
+    if isinstance(stored, int | float):
+        return stored
+    return orjson.loads(stored)
 
 
 def make_engine(url: str, *, sqlite_synchronous: str = "NORMAL", echo: bool = False) -> Engine:
@@ -20,6 +34,8 @@ def make_engine(url: str, *, sqlite_synchronous: str = "NORMAL", echo: bool = Fa
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
     else:
         kwargs["pool_pre_ping"] = True
+    kwargs["json_serializer"] = json_text
+    kwargs["json_deserializer"] = json_value
     engine = create_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine, sqlite_synchronous)
