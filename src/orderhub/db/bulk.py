@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from psycopg.rows import namedtuple_row
-from sqlalchemy import JSON, Column, Connection, Table, TypeDecorator, bindparam
+from sqlalchemy import JSON, Column, Connection, Table, TypeDecorator
 from sqlalchemy.dialects import postgresql
 
 from orderhub.db.engine import json_text
@@ -56,12 +56,7 @@ def _sqlite_insert(
     ignore_conflicts: bool,
 ) -> list[Any]:
     names = list(rows[0])
-    columns = []
-    for name in names:
-        values = [row[name] for row in rows]
-        process = _sqlite_processor(table, name, conn.dialect)
-        columns.append([process(v) for v in values] if process else values)
-    params = list(zip(*columns, strict=True))
+    params = _sqlite_params(conn, table, names, rows)
     verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
     # Table and column names come from our own metadata (table.c[...] refuses others).
     head = f"{verb} INTO {table.name} ({', '.join(names)}) VALUES "
@@ -91,6 +86,18 @@ def _python_defaults(table: Table, row: dict[str, Any]) -> bool:
     """Whether a column left out of `row` has a default computed in Python (SQLAlchemy's
     statement applies those; the driver's path would not)."""
     return any(c.default is not None and c.name not in row for c in table.columns)
+
+
+def _sqlite_params(
+    conn: Connection, table: Table, names: Sequence[str], rows: Sequence[dict[str, Any]]
+) -> list[tuple[Any, ...]]:
+    """The rows as tuples of `names`, each column converted once by its type's processor."""
+    columns = []
+    for name in names:
+        values = [row[name] for row in rows]
+        process = _sqlite_processor(table, name, conn.dialect)
+        columns.append([process(v) for v in values] if process else values)
+    return list(zip(*columns, strict=True))
 
 
 _PROCESSORS: dict[tuple[str, str], Any] = {}
@@ -162,18 +169,7 @@ def bulk_set(
     conn: Connection, table: Table, *, key: str, column: str, pairs: Sequence[tuple[Any, Any]]
 ) -> None:
     """`UPDATE table SET column = new WHERE key = k` for many (k, new) pairs in one statement."""
-    if not pairs:
-        return
-    if conn.dialect.name == "postgresql":
-        k_type, v_type = _sql_type(table.c[key]), _sql_type(table.c[column])
-        sql = (
-            f"UPDATE {table.name} SET {column} = v.new FROM unnest(CAST(%b AS {k_type}[]),"  # noqa: S608
-            f" CAST(%b AS {v_type}[])) AS v(k, new) WHERE {table.name}.{key} = v.k"
-        )
-        _execute_binary(conn, sql, [[k for k, _ in pairs], [v for _, v in pairs]], fetch=False)
-        return
-    stmt = table.update().where(table.c[key] == bindparam("_k")).values({column: bindparam("_v")})
-    conn.execute(stmt, [{"_k": k, "_v": v} for k, v in pairs])
+    bulk_update(conn, table, key=key, rows=[{key: k, column: v} for k, v in pairs])
 
 
 def bulk_update(
@@ -196,25 +192,13 @@ def bulk_update(
         )
         _execute_binary(conn, sql, arrays, fetch=False)
         return
-    if conn.dialect.name != "sqlite":
-        stmt = (
-            table.update()
-            .where(table.c[key] == bindparam("_key"))
-            .values({name: bindparam(f"_{name}") for name in names})
-        )
-        conn.execute(stmt, [{f"_{n}" if n != key else "_key": r[n] for n in cols} for r in rows])
-        return
-    columns = []
-    for name in [*names, key]:
-        values = [row[name] for row in rows]
-        process = _sqlite_processor(table, name, conn.dialect)
-        columns.append([process(v) for v in values] if process else values)
+    params = _sqlite_params(conn, table, [*names, key], rows)
     assignments = ", ".join(f"{name} = ?" for name in names)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(
             f"UPDATE {table.name} SET {assignments} WHERE {key} = ?",  # noqa: S608
-            list(zip(*columns, strict=True)),
+            params,
         )
     finally:
         cursor.close()
