@@ -10,10 +10,10 @@ from sqlalchemy import Engine, select
 from orderhub.bootstrap import Container
 from orderhub.channels.ingest import ingest_orders
 from orderhub.db import catalog_repo, shops_repo
-from orderhub.db.schema import order_events, order_holds, order_lines, orders
+from orderhub.db.schema import order_events, order_holds, order_lines, orders, skus
 from orderhub.orders.domain import Address, LineDraft, ShopRef, utc_now
 from orderhub.pipeline.clean import run_cleaning
-from orderhub.pipeline.mapping import map_platform_sku
+from orderhub.pipeline.mapping import map_platform_sku, recheck_unmapped
 from tests.factories import draft
 
 D = Decimal
@@ -137,12 +137,65 @@ def test_mapping_the_platform_sku_lets_waiting_orders_go_on(engine: Engine) -> N
     assert (result.waiting, result.released, result.still_held) == (3, 3, 0)
     assert list(state(engine).values()) == [("received", [])] * 3
     with engine.connect() as conn:
-        codes = {r[0] for r in conn.execute(select(order_lines.c.sku_code))}
+        stored = {
+            tuple(r)
+            for r in conn.execute(
+                select(
+                    order_lines.c.line_no,
+                    order_lines.c.title,
+                    order_lines.c.sku_code,
+                    order_lines.c.sku_id,
+                    order_lines.c.quantity,
+                )
+            )
+        }
         kinds = [
             r[0] for r in conn.execute(select(order_events.c.kind).order_by(order_events.c.id))
         ]
-    assert codes == {"TS-BLK-XL"}
+        sku_id = conn.execute(select(skus.c.id).where(skus.c.code == "TS-BLK-XL")).scalar()
+    assert stored == {(1, "T恤 黑色 XL", "TS-BLK-XL", sku_id, 2)}  # mapped in place
     assert kinds.count("cleaned") == 6 and "status_changed" in kinds
+
+
+def test_a_seller_code_whose_sku_is_created_later_gets_the_skus_id(engine: Engine) -> None:
+    shop = setup_shop(engine)
+    lines = (
+        LineDraft(title="新品", quantity=1, unit_price=D("20.00"), sku_code="NEW-1"),
+        LineDraft(title="帆布包", quantity=1, unit_price=D("59.90"), sku_code="BAG-CNV"),
+    )
+    with engine.begin() as conn:
+        ingest_orders(conn, shop, [draft("LATE-1", lines=lines, total=D("74.90"))])
+    run_cleaning(engine)
+    assert state(engine) == {"LATE-1": ("on_hold", ["SKU_UNMAPPED"])}
+    with engine.begin() as conn:
+        new = catalog_repo.insert_skus(
+            conn,
+            [
+                {
+                    "code": "NEW-1",
+                    "title": "新品",
+                    "category": "",
+                    "attributes": {},
+                    "price": D("20.00"),
+                    "cost": None,
+                    "weight_g": 0,
+                    "barcode": None,
+                    "is_bundle": False,
+                    "created_at": utc_now(),
+                }
+            ],
+        )
+        result = recheck_unmapped(
+            conn, platform_sku_id=None, shop=None, actor="user:li", reason="SKU NEW-1 created"
+        )
+    assert (result.released, result.still_held) == (1, 0)
+    with engine.connect() as conn:
+        stored = {
+            r.sku_code: r.sku_id
+            for r in conn.execute(select(order_lines.c.sku_code, order_lines.c.sku_id))
+        }
+        bag = conn.execute(select(skus.c.id).where(skus.c.code == "BAG-CNV")).scalar()
+    assert stored == {"NEW-1": new["NEW-1"], "BAG-CNV": bag}
 
 
 def test_a_bundle_line_becomes_its_components_with_the_same_amount(engine: Engine) -> None:

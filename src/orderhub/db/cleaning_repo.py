@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 
 from orderhub.db import settings_repo
 from orderhub.db.bulk import bulk_insert, bulk_update
@@ -66,13 +66,14 @@ def orders_to_clean(
             conn, query.where(orders.c.status == "received", orders.c.cleaned_at.is_(None))
         )
     heads = conn.execute(query).all()
-    lines = _lines(conn, [h.id for h in heads])
+    lines, numbers = _lines(conn, [h.id for h in heads])
     return [
         OrderFacts(
             order_id=h.id,
             shop_code=h.code,
             receiver=Address(**{n: h._mapping[f"receiver_{n}"] for n in _RECEIVER}),
             lines=tuple(lines[h.id]),
+            line_nos=tuple(numbers[h.id]),
             channel=h.channel,
             platform_order_id=h.platform_order_id,
             buyer_id=h.buyer_id,
@@ -85,16 +86,21 @@ def orders_to_clean(
     ]
 
 
-def _lines(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[LineDraft]]:
+def _lines(
+    conn: Connection, order_ids: Sequence[int]
+) -> tuple[dict[int, list[LineDraft]], dict[int, list[int]]]:
+    """Each order's lines in order, and their stored line numbers."""
     found: dict[int, list[LineDraft]] = defaultdict(list)
+    numbers: dict[int, list[int]] = defaultdict(list)
     if not order_ids:
-        return found
+        return found, numbers
     query = (
         select(order_lines)
         .where(order_lines.c.order_id.in_(order_ids))
         .order_by(order_lines.c.order_id, order_lines.c.line_no)
     )
     for r in conn.execute(query):
+        numbers[r.order_id].append(r.line_no)
         found[r.order_id].append(
             LineDraft(
                 title=r.title,
@@ -106,7 +112,7 @@ def _lines(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[LineDra
                 spec=r.spec,
             )
         )
-    return found
+    return found, numbers
 
 
 def load_catalog(conn: Connection) -> SkuCatalog:
@@ -181,7 +187,41 @@ def write_decisions(conn: Connection, decisions: Sequence[CleanDecision], now: d
             for d in decisions
         ],
     )
-    _replace_lines(conn, [d for d in decisions if d.lines is not None])
+    mapped = [d for d in decisions if d.lines is not None]
+    _replace_lines(conn, [d for d in mapped if d.changed_lines is None])
+    _remap_lines(conn, [d for d in mapped if d.changed_lines is not None])
+
+
+def _remap_lines(conn: Connection, decisions: Sequence[CleanDecision]) -> None:
+    """Lines that keep their place: only those mapped to another SKU are written, and any line
+    whose SKU did not exist when it arrived gets the SKU's id now."""
+    if not decisions:
+        return
+    ids = sku_ids(conn)
+    rows = [
+        {"o": d.order_id, "n": no, "code": code, "sku": ids.get(code)}
+        for d in decisions
+        for no, code in d.changed_lines or ()
+    ]
+    if rows:
+        conn.execute(
+            update(order_lines)
+            .where(order_lines.c.order_id == bindparam("o"), order_lines.c.line_no == bindparam("n"))
+            .values(sku_code=bindparam("code"), sku_id=bindparam("sku")),
+            rows,
+        )
+    missing = (
+        select(skus.c.id).where(skus.c.code == order_lines.c.sku_code).scalar_subquery()
+    )
+    conn.execute(
+        update(order_lines)
+        .where(
+            order_lines.c.order_id.in_([d.order_id for d in decisions]),
+            order_lines.c.sku_id.is_(None),
+            order_lines.c.sku_code.is_not(None),
+        )
+        .values(sku_id=missing)
+    )
 
 
 def _replace_lines(conn: Connection, decisions: Sequence[CleanDecision]) -> None:

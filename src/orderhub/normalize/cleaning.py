@@ -48,6 +48,7 @@ class OrderFacts:
     total: Decimal = Decimal(0)
     currency: str = "CNY"
     placed_at: datetime | None = None
+    line_nos: tuple[int, ...] = ()  # the stored numbers of `lines` (default 1, 2, …)
 
 
 @dataclass(slots=True)
@@ -60,6 +61,9 @@ class CleanDecision:
     phone_key: str
     lines: tuple[LineDraft, ...] | None  # None: lines unchanged (some unmapped)
     bundles: dict[int, str] = field(default_factory=dict)  # new line index -> bundle code
+    # With `lines`: None when the lines must be written anew (a bundle expanded), else
+    # (line number, new SKU code) of each line mapped in place; the others stay as stored.
+    changed_lines: tuple[tuple[int, str], ...] | None = None
     holds: list[tuple[str, str]] = field(default_factory=list)  # (code, detail)
     notes: list[str] = field(default_factory=list)
 
@@ -99,7 +103,7 @@ def _map_lines(decision: CleanDecision, facts: OrderFacts, catalog: SkuCatalog) 
             continue
         sku = catalog.skus[found.sku_code]
         if not sku.is_bundle:
-            lines.append(replace(line, sku_code=sku.code))
+            lines.append(line if line.sku_code == sku.code else replace(line, sku_code=sku.code))
             continue
         start = len(lines)
         lines += expand_bundle(line, sku, catalog)
@@ -107,6 +111,13 @@ def _map_lines(decision: CleanDecision, facts: OrderFacts, catalog: SkuCatalog) 
         decision.notes.append(f"bundle {sku.code} expanded into {len(lines) - start} lines")
     if not any(code == SKU_UNMAPPED for code, _ in decision.holds):
         decision.lines = tuple(lines)
+        if not decision.bundles:  # same lines, same order: only re-mapped ones are written
+            numbers = facts.line_nos or range(1, len(lines) + 1)
+            decision.changed_lines = tuple(
+                (no, b.sku_code or "")
+                for no, a, b in zip(numbers, facts.lines, lines, strict=True)
+                if a is not b
+            )
 
 
 def _receiver(
