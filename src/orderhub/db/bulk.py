@@ -96,7 +96,15 @@ def _sqlite_params(
     for name in names:
         values = [row[name] for row in rows]
         process = _sqlite_processor(table, name, conn.dialect)
-        columns.append([process(v) for v in values] if process else values)
+        if process is None:
+            columns.append(values)
+        elif isinstance(table.c[name].type, JSON):
+            columns.append([process(v) for v in values])
+        else:  # times and amounts repeat (a batch's `now`, common prices): convert each once
+            done: dict[Any, Any] = {}
+            columns.append(
+                [done[v] if v in done else done.setdefault(v, process(v)) for v in values]
+            )
     return list(zip(*columns, strict=True))
 
 
@@ -122,7 +130,7 @@ def _unnest_insert(
     names = list(rows[0])
     columns = [table.c[name] for name in names]
     arrays = [
-        [_bind(col, row[name], conn) for row in rows]
+        _pg_array(conn, col, [row[name] for row in rows])
         for name, col in zip(names, columns, strict=True)
     ]
     casts = ", ".join(f"CAST(%b AS {_sql_type(col)}[])" for col in columns)
@@ -152,17 +160,18 @@ def _sql_type(column: Column[Any]) -> str:
     return str(column.type.compile(dialect=_PG))
 
 
-def _bind(column: Column[Any], value: Any, conn: Connection) -> Any:
-    """The value as the driver should get it: our column types convert it (exact decimals, UTC
-    times), JSON goes as text; the dialect's own processors are skipped (they turn Decimal into
-    float for psycopg)."""
-    if value is None:
-        return None
-    if isinstance(column.type, TypeDecorator):
-        return column.type.process_bind_param(value, conn.dialect)
-    if isinstance(column.type, JSON):
-        return json_text(value)
-    return value
+def _pg_array(conn: Connection, column: Column[Any], values: list[Any]) -> list[Any]:
+    """A column's values as the driver should get them: our column types convert them (exact
+    decimals, UTC times; each distinct value once), JSON goes as text; the dialect's own
+    processors are skipped (they turn Decimal into float for psycopg)."""
+    kind = column.type
+    if isinstance(kind, TypeDecorator):
+        done: dict[Any, Any] = {None: None}
+        convert, dialect = kind.process_bind_param, conn.dialect
+        return [done[v] if v in done else done.setdefault(v, convert(v, dialect)) for v in values]
+    if isinstance(kind, JSON):
+        return [None if v is None else json_text(v) for v in values]
+    return values
 
 
 def bulk_set(
@@ -184,7 +193,7 @@ def bulk_update(
     cols = [key, *names]
     sets = ", ".join(f"{name} = v.{name}" for name in names)
     if conn.dialect.name == "postgresql":
-        arrays = [[_bind(table.c[name], row[name], conn) for row in rows] for name in cols]
+        arrays = [_pg_array(conn, table.c[name], [row[name] for row in rows]) for name in cols]
         casts = ", ".join(f"CAST(%b AS {_sql_type(table.c[name])}[])" for name in cols)
         sql = (
             f"UPDATE {table.name} SET {sets} FROM unnest({casts}) AS v({', '.join(cols)})"  # noqa: S608

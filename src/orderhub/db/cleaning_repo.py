@@ -165,28 +165,33 @@ def sku_ids(conn: Connection) -> dict[str, int]:
     return {code: sku_id for sku_id, code in conn.execute(select(skus.c.id, skus.c.code))}
 
 
-def write_decisions(conn: Connection, decisions: Sequence[CleanDecision], now: datetime) -> None:
-    """Normalised receivers and cleaning marks in one executemany; new lines in bulk."""
+def write_decisions(
+    conn: Connection, decisions: Sequence[CleanDecision], customers: dict[int, int], now: datetime
+) -> None:
+    """Normalised receivers, customer links ({order_id: customer_id}; an order without one keeps
+    what it had) and cleaning marks, one UPDATE per order; re-mapped lines in bulk."""
     if not decisions:
         return
-    bulk_update(
-        conn,
-        orders,
-        key="id",
-        rows=[
-            {
-                "id": d.order_id,
-                **{f"receiver_{n}": getattr(d.receiver, n) for n in _RECEIVER},
-                "receiver_division_code": d.division_code,
-                "address_confidence": d.address_confidence,
-                "phone_kind": d.phone_kind,
-                "phone_key": d.phone_key[:64],
-                "cleaned_at": now,
-                "updated_at": now,
-            }
-            for d in decisions
-        ],
-    )
+    linked: list[dict[str, Any]] = []
+    unlinked: list[dict[str, Any]] = []
+    for d in decisions:
+        row = {
+            "id": d.order_id,
+            **{f"receiver_{n}": getattr(d.receiver, n) for n in _RECEIVER},
+            "receiver_division_code": d.division_code,
+            "address_confidence": d.address_confidence,
+            "phone_kind": d.phone_kind,
+            "phone_key": d.phone_key[:64],
+            "cleaned_at": now,
+            "updated_at": now,
+        }
+        if d.order_id in customers:
+            row["customer_id"] = customers[d.order_id]
+            linked.append(row)
+        else:
+            unlinked.append(row)
+    for rows in (linked, unlinked):
+        bulk_update(conn, orders, key="id", rows=rows)
     mapped = [d for d in decisions if d.lines is not None]
     _replace_lines(conn, [d for d in mapped if d.changed_lines is None])
     _remap_lines(conn, [d for d in mapped if d.changed_lines is not None])
@@ -206,13 +211,13 @@ def _remap_lines(conn: Connection, decisions: Sequence[CleanDecision]) -> None:
     if rows:
         conn.execute(
             update(order_lines)
-            .where(order_lines.c.order_id == bindparam("o"), order_lines.c.line_no == bindparam("n"))
+            .where(
+                order_lines.c.order_id == bindparam("o"), order_lines.c.line_no == bindparam("n")
+            )
             .values(sku_code=bindparam("code"), sku_id=bindparam("sku")),
             rows,
         )
-    missing = (
-        select(skus.c.id).where(skus.c.code == order_lines.c.sku_code).scalar_subquery()
-    )
+    missing = select(skus.c.id).where(skus.c.code == order_lines.c.sku_code).scalar_subquery()
     conn.execute(
         update(order_lines)
         .where(

@@ -1,4 +1,4 @@
-"""SQL of customers: identities by key, new customers, order links, recent orders of buyers."""
+"""SQL of customers: identities by key, new customers, recent orders of buyers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from orderhub.db.bulk import bulk_insert, bulk_update
+from orderhub.db.bulk import bulk_insert
 from orderhub.db.hints import not_indexed
 from orderhub.db.schema import customer_identities, customers, order_lines, orders, shops
 
@@ -74,11 +74,6 @@ def add_identities(conn: Connection, rows: Sequence[tuple[str, str, int]]) -> No
         [{"kind": k, "value": v[:254], "customer_id": c} for k, v, c in sorted(rows)],
         ignore_conflicts=True,
     )
-
-
-def link_orders(conn: Connection, links: Sequence[tuple[int, int]]) -> None:
-    """Set orders' customer: [(order_id, customer_id)]."""
-    bulk_update(conn, orders, key="id", rows=[{"id": o, "customer_id": c} for o, c in links])
 
 
 def recent_orders_of(

@@ -37,7 +37,8 @@ def buyer_facts(f: OrderFacts, d: CleanDecision) -> BuyerFacts:
 def link_customers(
     conn: Connection, facts: Sequence[OrderFacts], decisions: Sequence[CleanDecision], now: datetime
 ) -> dict[int, int]:
-    """Match every order to a customer (creating new ones); return {order_id: customer_id}."""
+    """Match every order to a customer (creating new ones and their identities); return
+    {order_id: customer_id} — the caller stores the links with the rest of the cleaned order."""
     buyers = [buyer_facts(f, d) for f, d in zip(facts, decisions, strict=True)]
     keys = [k for b in buyers for k in identity_keys(b)]
     index = IdentityIndex(customers_repo.identities_for(conn, keys))
@@ -61,7 +62,6 @@ def link_customers(
             r"customer (-\d+)", lambda m: f"customer {real[int(m.group(1))]}", match.reason
         )  # new customers had temporary ids while matching
         by_order[buyer.order_id].notes.append(f"customer {links[buyer.order_id]}: {reason}")
-    customers_repo.link_orders(conn, list(links.items()))
     return links
 
 

@@ -114,8 +114,8 @@ def clean_batch(
         for f in facts
     ]
     now = utc_now()
-    cleaning_repo.write_decisions(conn, decisions, now)
     customers = link_customers(conn, facts, decisions, now)
+    cleaning_repo.write_decisions(conn, decisions, customers, now)
     window = timedelta(hours=settings.duplicate_window_hours)
     flag_duplicates(conn, facts, decisions, customers, window=window)
     held = _hold(conn, [d for d in decisions if d.holds], now)
