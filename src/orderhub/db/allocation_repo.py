@@ -24,6 +24,7 @@ from sqlalchemy import (
 
 from orderhub.db.bulk import bulk_insert
 from orderhub.db.cleaning_repo import claim
+from orderhub.db.hints import among
 from orderhub.db.schema import order_holds, order_lines, orders, shops, skus, warehouses
 from orderhub.db.schema_inventory import (
     expected_receipts,
@@ -152,7 +153,7 @@ def lines(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[Row[Any]
                 skus.c.weight_g,
             )
             .join(skus, skus.c.id == order_lines.c.sku_id)
-            .where(order_lines.c.order_id.in_(list(order_ids)))
+            .where(among(order_lines.c.order_id, list(order_ids)))
             .order_by(order_lines.c.order_id, order_lines.c.line_no)
         )
         result: Any = conn.execute(query)
@@ -169,7 +170,7 @@ def reserved_orders(conn: Connection, order_ids: Sequence[int]) -> set[int]:
         select(stock_reservations.c.order_id)
         .distinct()
         .where(
-            stock_reservations.c.order_id.in_(list(order_ids)),
+            among(stock_reservations.c.order_id, list(order_ids)),
             stock_reservations.c.status == "active",
         )
     )
@@ -220,7 +221,7 @@ def insert_allocations(conn: Connection, rows: Sequence[dict[str, Any]], *, now:
     conn.execute(
         update(order_allocations)
         .where(
-            order_allocations.c.order_id.in_([r["order_id"] for r in rows]),
+            among(order_allocations.c.order_id, [r["order_id"] for r in rows]),
             order_allocations.c.status == "current",
         )
         .values(status="undone")
@@ -235,7 +236,7 @@ def undo_allocations(conn: Connection, order_ids: Sequence[int]) -> None:
         conn.execute(
             update(order_allocations)
             .where(
-                order_allocations.c.order_id.in_(list(order_ids)),
+                among(order_allocations.c.order_id, list(order_ids)),
                 order_allocations.c.status == "current",
             )
             .values(status="undone")

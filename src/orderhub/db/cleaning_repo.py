@@ -11,6 +11,7 @@ from sqlalchemy import Connection, bindparam, delete, select, update
 
 from orderhub.db import settings_repo
 from orderhub.db.bulk import bulk_insert, bulk_update
+from orderhub.db.hints import among
 from orderhub.db.schema import (
     bundle_components,
     order_holds,
@@ -60,7 +61,7 @@ def orders_to_clean(
         .limit(limit)
     )
     if only is not None:
-        query = query.where(orders.c.id.in_(list(only)))
+        query = query.where(among(orders.c.id, list(only)))
     else:
         query = claim(
             conn, query.where(orders.c.status == "received", orders.c.cleaned_at.is_(None))
@@ -96,7 +97,7 @@ def _lines(
         return found, numbers
     query = (
         select(order_lines)
-        .where(order_lines.c.order_id.in_(order_ids))
+        .where(among(order_lines.c.order_id, order_ids))
         .order_by(order_lines.c.order_id, order_lines.c.line_no)
     )
     for r in conn.execute(query):
@@ -221,7 +222,7 @@ def _remap_lines(conn: Connection, decisions: Sequence[CleanDecision]) -> None:
     conn.execute(
         update(order_lines)
         .where(
-            order_lines.c.order_id.in_([d.order_id for d in decisions]),
+            among(order_lines.c.order_id, [d.order_id for d in decisions]),
             order_lines.c.sku_id.is_(None),
             order_lines.c.sku_code.is_not(None),
         )
@@ -234,7 +235,7 @@ def _replace_lines(conn: Connection, decisions: Sequence[CleanDecision]) -> None
         return
     ids = sku_ids(conn)
     conn.execute(
-        delete(order_lines).where(order_lines.c.order_id.in_([d.order_id for d in decisions]))
+        delete(order_lines).where(among(order_lines.c.order_id, [d.order_id for d in decisions]))
     )
     rows: list[dict[str, Any]] = []
     for d in decisions:
@@ -262,7 +263,7 @@ def open_holds(conn: Connection, order_ids: Sequence[int]) -> dict[int, set[str]
     found: dict[int, set[str]] = defaultdict(set)
     if order_ids:
         query = select(order_holds.c.order_id, order_holds.c.code).where(
-            order_holds.c.order_id.in_(list(order_ids)), order_holds.c.released_at.is_(None)
+            among(order_holds.c.order_id, list(order_ids)), order_holds.c.released_at.is_(None)
         )
         for order_id, code in conn.execute(query):
             found[order_id].add(code)
@@ -294,7 +295,7 @@ def release_holds(
         conn.execute(
             update(order_holds)
             .where(
-                order_holds.c.order_id.in_(list(order_ids)),
+                among(order_holds.c.order_id, list(order_ids)),
                 order_holds.c.code == code,
                 order_holds.c.released_at.is_(None),
             )

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from orderhub.db.bulk import bulk_insert
-from orderhub.db.hints import not_indexed
+from orderhub.db.hints import among, not_indexed
 from orderhub.db.schema import customer_identities, customers, order_lines, orders, shops
 
 
@@ -24,7 +24,7 @@ def identities_for(conn: Connection, keys: Sequence[tuple[str, str]]) -> list[tu
     # list of thousands of pairs was planned as a scan of every identity on PostgreSQL.
     for kind, values in sorted(by_kind.items()):
         query = select(customer_identities.c.value, customer_identities.c.customer_id).where(
-            customer_identities.c.kind == kind, customer_identities.c.value.in_(sorted(values))
+            customer_identities.c.kind == kind, among(customer_identities.c.value, sorted(values))
         )
         found += [(kind, v, c) for v, c in conn.execute(query)]
     return found
@@ -113,7 +113,7 @@ def recent_orders_of(
         query = (
             select(*columns)
             .join(shops, shops.c.id == orders.c.shop_id)
-            .where(column.in_(values), not_indexed(orders.c.placed_at).between(since, until))
+            .where(among(column, values), not_indexed(orders.c.placed_at).between(since, until))
         )
         for row in conn.execute(query):
             if row.id not in skip:
@@ -126,7 +126,7 @@ def items_of(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[tuple
     if order_ids:
         query = select(
             order_lines.c.order_id, order_lines.c.sku_code, order_lines.c.quantity
-        ).where(order_lines.c.order_id.in_(list(order_ids)))
+        ).where(among(order_lines.c.order_id, list(order_ids)))
         for order_id, code, qty in conn.execute(query):
             found[order_id].append((code or "", qty))
     return found

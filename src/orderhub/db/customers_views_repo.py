@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 
 from orderhub.customers.profile import GradeRule
+from orderhub.db.hints import among
 from orderhub.db.orders_repo import BadCursor
 from orderhub.db.schema import customer_identities, customers, order_events, orders, shops
 from orderhub.db.types import Amount
@@ -164,7 +165,7 @@ def order_stats(conn: Connection, customer_ids: Sequence[int]) -> list[Row[Any]]
             func.min(orders.c.placed_at).label("first_order_at"),
             func.max(orders.c.placed_at).label("last_order_at"),
         )
-        .where(orders.c.customer_id.in_(sorted(set(customer_ids))), counted())
+        .where(among(orders.c.customer_id, sorted(set(customer_ids))), counted())
         .group_by(orders.c.customer_id, orders.c.currency)
     )
     return list(conn.execute(query))

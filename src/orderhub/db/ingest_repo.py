@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from orderhub.db.bulk import bulk_insert, bulk_set
+from orderhub.db.hints import among
 from orderhub.db.schema import channel_orders, order_lines, orders, skus
 
 
@@ -41,7 +42,7 @@ def existing_channel_orders(
         channel_orders.c.payload_sha256,
     ).where(
         channel_orders.c.shop_id == shop_id,
-        channel_orders.c.platform_order_id.in_(platform_order_ids),
+        among(channel_orders.c.platform_order_id, platform_order_ids),
     )
     return {row.platform_order_id: row for row in conn.execute(query)}
 
@@ -99,7 +100,7 @@ def shop_orders(
         return {}
     cols = [orders.c.id, orders.c.platform_order_id, *(orders.c[name] for name in columns)]
     query = select(*cols).where(
-        orders.c.shop_id == shop_id, orders.c.platform_order_id.in_(platform_order_ids)
+        orders.c.shop_id == shop_id, among(orders.c.platform_order_id, platform_order_ids)
     )
     return {row.platform_order_id: row for row in conn.execute(query)}
 

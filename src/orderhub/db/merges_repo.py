@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, delete, func, select, update
 
 from orderhub.db.bulk import bulk_insert
+from orderhub.db.hints import among
 from orderhub.db.schema import order_events, order_lines, orders, shops
 from orderhub.orders.domain import LineDraft
 from orderhub.orders.merging import MergeCandidate
@@ -71,7 +72,7 @@ def heads(conn: Connection, order_ids: Sequence[int], *, lock: bool = False) -> 
     query = (
         select(*_HEAD)
         .join(shops, shops.c.id == orders.c.shop_id)
-        .where(orders.c.id.in_(list(order_ids)))
+        .where(among(orders.c.id, list(order_ids)))
         .order_by(orders.c.id)
     )
     if lock:
@@ -93,7 +94,7 @@ def lines_of(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[AnyRo
     if order_ids:
         query = (
             select(order_lines)
-            .where(order_lines.c.order_id.in_(list(order_ids)))
+            .where(among(order_lines.c.order_id, list(order_ids)))
             .order_by(order_lines.c.order_id, order_lines.c.line_no)
         )
         for row in conn.execute(query):

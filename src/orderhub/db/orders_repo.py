@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, or_, select, update
 
 from orderhub.db.bulk import bulk_insert
+from orderhub.db.hints import among
 from orderhub.db.schema import order_events, order_lines, orders, shops
 from orderhub.orders.views import (
     EventView,
@@ -175,7 +176,7 @@ def compare_and_set_status(
         return []
     result = conn.execute(
         update(orders)
-        .where(orders.c.id.in_(order_ids), orders.c.status == expected)
+        .where(among(orders.c.id, order_ids), orders.c.status == expected)
         .values(status=target, updated_at=now, version=orders.c.version + 1)
         .returning(orders.c.id)
     )
@@ -187,5 +188,5 @@ def insert_events(conn: Connection, events: Sequence[dict[str, Any]]) -> None:
 
 
 def statuses_of(conn: Connection, order_ids: Sequence[int]) -> dict[int, str]:
-    rows = conn.execute(select(orders.c.id, orders.c.status).where(orders.c.id.in_(order_ids)))
+    rows = conn.execute(select(orders.c.id, orders.c.status).where(among(orders.c.id, order_ids)))
     return {row.id: row.status for row in rows}

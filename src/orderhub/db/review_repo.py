@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Row, and_, func, insert, select, update
 
 from orderhub.db.bulk import bulk_update
 from orderhub.db.cleaning_repo import claim
+from orderhub.db.hints import among
 from orderhub.db.schema import customers, order_lines, orders, shops, skus, stock
 from orderhub.db.schema_review import order_reviews, review_tasks, rule_sets
 
@@ -128,7 +129,7 @@ def order_rows(conn: Connection, order_ids: Sequence[int]) -> list[Row[Any]]:
         )
         .join(shops, shops.c.id == orders.c.shop_id)
         .outerjoin(customers, customers.c.id == orders.c.customer_id)
-        .where(orders.c.id.in_(list(order_ids)))
+        .where(among(orders.c.id, list(order_ids)))
         .order_by(orders.c.id)
     )
     return list(conn.execute(query))
@@ -148,7 +149,7 @@ def line_rows(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[Row[
             skus.c.currency.label("sku_currency"),
         )
         .outerjoin(skus, skus.c.id == order_lines.c.sku_id)
-        .where(order_lines.c.order_id.in_(list(order_ids)))
+        .where(among(order_lines.c.order_id, list(order_ids)))
         .order_by(order_lines.c.order_id, order_lines.c.line_no)
     )
     for row in conn.execute(query):
@@ -164,7 +165,7 @@ def open_balances(conn: Connection, customer_ids: Iterable[int]) -> dict[tuple[i
     query = (
         select(orders.c.customer_id, orders.c.currency, func.sum(orders.c.total_amount))
         .where(
-            orders.c.customer_id.in_(ids),
+            among(orders.c.customer_id, ids),
             orders.c.payment_status == "unpaid",
             orders.c.status.not_in(("cancelled", "merged")),
         )
@@ -184,7 +185,7 @@ def gifts_given(conn: Connection, customer_ids: Iterable[int]) -> dict[int, froz
         .join(orders, orders.c.id == order_lines.c.order_id)
         .where(
             order_lines.c.is_gift.is_(True),
-            orders.c.customer_id.in_(ids),
+            among(orders.c.customer_id, ids),
             orders.c.status != "cancelled",
         )
     )
@@ -239,7 +240,7 @@ def insert_reviews(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int
     ids = [r["order_id"] for r in rows]
     newest = (
         select(order_reviews.c.order_id, func.max(order_reviews.c.id))
-        .where(order_reviews.c.order_id.in_(ids))
+        .where(among(order_reviews.c.order_id, ids))
         .group_by(order_reviews.c.order_id)
     )
     found = {r[0]: r[1] for r in conn.execute(newest)}
@@ -272,7 +273,7 @@ def latest_reviews(conn: Connection, order_ids: Sequence[int]) -> dict[int, Row[
         return {}
     newest = (
         select(func.max(order_reviews.c.id))
-        .where(order_reviews.c.order_id.in_(list(order_ids)))
+        .where(among(order_reviews.c.order_id, list(order_ids)))
         .group_by(order_reviews.c.order_id)
     )
     query = select(order_reviews).where(order_reviews.c.id.in_(newest))

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, bindparam, func, select, tuple_, update
 
 from orderhub.db.bulk import bulk_insert
+from orderhub.db.hints import among
 from orderhub.db.ingest_repo import insert_ignore_conflicts
 from orderhub.db.schema import skus, stock, warehouses
 from orderhub.db.schema_inventory import stock_movements, stock_reservations
@@ -156,7 +157,7 @@ def active_reservations(conn: Connection, order_ids: Sequence[int]) -> list[Row[
     query = (
         select(stock_reservations)
         .where(
-            stock_reservations.c.order_id.in_(list(order_ids)),
+            among(stock_reservations.c.order_id, list(order_ids)),
             stock_reservations.c.status == "active",
         )
         .order_by(stock_reservations.c.warehouse_id, stock_reservations.c.sku_id)
@@ -168,7 +169,9 @@ def close_reservations(conn: Connection, ids: Sequence[int], *, status: str, now
     if ids:
         conn.execute(
             update(stock_reservations)
-            .where(stock_reservations.c.id.in_(list(ids)), stock_reservations.c.status == "active")
+            .where(
+                among(stock_reservations.c.id, list(ids)), stock_reservations.c.status == "active"
+            )
             .values(status=status, closed_at=now)
         )
 
