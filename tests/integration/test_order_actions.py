@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import Engine, select
 
 from orderhub.channels.ingest import ingest_orders
+from orderhub.db import orders_repo
 from orderhub.db.schema import order_events, orders
 from orderhub.orders.actions import transition_audited, transition_many, transition_order
+from orderhub.orders.domain import utc_now
 from orderhub.orders.errors import (
     ConcurrentChange,
     ErrorCode,
@@ -130,3 +132,50 @@ def test_batch_transition_moves_the_legal_ones_and_explains_the_rest(engine: Eng
         "approved",
         "rule:auto",
     )
+
+
+def test_a_batch_transition_writes_each_orders_values_with_its_status(engine: Engine) -> None:
+    ids = new_orders(engine, 3)
+    with engine.begin() as conn:
+        transition_order(conn, ids[0], S.CANCELLED, actor="t", reason="buyer asked")
+        batch = transition_many(
+            conn,
+            ids,
+            S.APPROVED,
+            actor="rule:auto",
+            reason="ok",
+            values={i: {"priority": n, "tags": [f"t{n}"]} for n, i in enumerate(ids)},
+        )
+    assert sorted(batch.moved) == sorted(ids[1:])
+    with engine.connect() as conn:
+        rows = {r.id: r for r in conn.execute(select(orders).where(orders.c.id.in_(ids)))}
+    assert [(rows[i].status, rows[i].priority, rows[i].tags) for i in ids] == [
+        ("cancelled", 0, None),  # refused: its values are not written either
+        ("approved", 1, ["t1"]),
+        ("approved", 2, ["t2"]),
+    ]
+    assert rows[ids[1]].version == rows[ids[2]].version == 2
+
+
+def test_a_status_compare_and_set_with_values_moves_only_orders_still_as_expected(
+    engine: Engine,
+) -> None:
+    """Another process changed one order after this batch read it: only the others move."""
+    ids = new_orders(engine, 3)
+    with engine.begin() as conn:
+        transition_order(conn, ids[1], S.ON_HOLD, actor="user:li", reason="meanwhile")
+        moved = orders_repo.compare_and_set_status(
+            conn,
+            ids,
+            expected="received",
+            target="approved",
+            now=utc_now(),
+            values=[{"id": i, "priority": 7} for i in ids],
+        )
+    assert sorted(moved) == [ids[0], ids[2]]
+    with engine.connect() as conn:
+        found = {
+            r.id: (r.status, r.priority)
+            for r in conn.execute(select(orders).where(orders.c.id.in_(ids)))
+        }
+    assert found == {ids[0]: ("approved", 7), ids[1]: ("on_hold", 0), ids[2]: ("approved", 7)}

@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from psycopg.rows import namedtuple_row
-from sqlalchemy import JSON, Column, Connection, Table, TypeDecorator
+from sqlalchemy import JSON, Column, Connection, Table, TypeDecorator, select
 from sqlalchemy.dialects import postgresql
 
 from orderhub.db.engine import json_text
+from orderhub.db.hints import among
 
 
 def bulk_insert(
@@ -182,32 +183,83 @@ def bulk_set(
 
 
 def bulk_update(
-    conn: Connection, table: Table, *, key: str, rows: Sequence[dict[str, Any]]
-) -> None:
+    conn: Connection,
+    table: Table,
+    *,
+    key: str,
+    rows: Sequence[dict[str, Any]],
+    also: dict[str, Any] | None = None,
+    increment: Sequence[str] = (),
+    where: dict[str, Any] | None = None,
+    returning: bool = False,
+) -> list[Any]:
     """`UPDATE table SET c = row[c], … WHERE key = row[key]` for many rows (all with the same
     keys, each `key` once): one statement over arrays on PostgreSQL, the driver's executemany
-    on SQLite."""
+    on SQLite. `also` sets the same value in every row, `increment` adds 1 to columns, `where`
+    adds conditions `column = value`; with `returning`, the keys of the rows updated."""
     if not rows:
-        return
+        return []
+    also, where = also or {}, where or {}
     names = [name for name in rows[0] if name != key]
-    cols = [key, *names]
-    sets = ", ".join(f"{name} = v.{name}" for name in names)
+    fixed = list(also)
+    sets = [f"{name} = {{}}" for name in [*names, *fixed]] + [
+        f"{c} = {table.name}.{c} + 1" for c in increment
+    ]
+    checks = list(where)
     if conn.dialect.name == "postgresql":
+        cols = [key, *names]
         arrays = [_pg_array(conn, table.c[name], [row[name] for row in rows]) for name in cols]
+        constants = [
+            _pg_array(conn, table.c[n], [v])[0] for n, v in [*also.items(), *where.items()]
+        ]
         casts = ", ".join(f"CAST(%b AS {_sql_type(table.c[name])}[])" for name in cols)
-        sql = (
-            f"UPDATE {table.name} SET {sets} FROM unnest({casts}) AS v({', '.join(cols)})"  # noqa: S608
-            f" WHERE {table.name}.{key} = v.{key}"
+        values = [f"v.{n}" for n in names] + [f"CAST(%b AS {_sql_type(table.c[n])})" for n in fixed]
+        assignments = ", ".join(
+            [t.format(v) for t, v in zip(sets, values, strict=False)] + sets[len(values) :]
         )
-        _execute_binary(conn, sql, arrays, fetch=False)
-        return
+        conditions = "".join(
+            f" AND {table.name}.{n} = CAST(%b AS {_sql_type(table.c[n])})" for n in checks
+        )
+        sql = (
+            f"UPDATE {table.name} SET {assignments} FROM unnest({casts}) AS v({', '.join(cols)})"  # noqa: S608
+            f" WHERE {table.name}.{key} = v.{key}{conditions}"
+            + (f" RETURNING {table.name}.{key}" if returning else "")
+        )
+        # Parameters in text order: the fixed values of SET, then the arrays, then WHERE's.
+        params = constants[: len(fixed)] + arrays + constants[len(fixed) :]
+        found = _execute_binary(conn, sql, params, fetch=returning)
+        return [r[0] for r in found]
+    if returning and where:
+        # SQLite's executemany returns nothing: keep the rows that meet `where` now (in this
+        # transaction nobody else can change them before the UPDATE: SQLite has one writer,
+        # and a reader whose snapshot went stale cannot write), then update exactly those.
+        keys = _matching(conn, table, key, [row[key] for row in rows], where)
+        rows = [row for row in rows if row[key] in keys]
+    if not rows:
+        return []
     params = _sqlite_params(conn, table, [*names, key], rows)
-    assignments = ", ".join(f"{name} = ?" for name in names)
+    if also or where:
+        convert = [
+            (p(v) if (p := _sqlite_processor(table, n, conn.dialect)) else v)
+            for n, v in [*also.items(), *where.items()]
+        ]
+        sets_, wheres = tuple(convert[: len(fixed)]), tuple(convert[len(fixed) :])
+        params = [(*p[:-1], *sets_, p[-1], *wheres) for p in params]
+    assignments = ", ".join(t.format("?") for t in sets)
+    conditions = "".join(f" AND {n} = ?" for n in checks)
+    sql = f"UPDATE {table.name} SET {assignments} WHERE {key} = ?{conditions}"  # noqa: S608
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.executemany(
-            f"UPDATE {table.name} SET {assignments} WHERE {key} = ?",  # noqa: S608
-            params,
-        )
+        cursor.executemany(sql, params)
     finally:
         cursor.close()
+    return [row[key] for row in rows] if returning else []
+
+
+def _matching(
+    conn: Connection, table: Table, key: str, keys: Sequence[Any], where: dict[str, Any]
+) -> set[Any]:
+    query = select(table.c[key]).where(
+        among(table.c[key], keys), *(table.c[n] == v for n, v in where.items())
+    )
+    return {r[0] for r in conn.execute(query)}

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, or_, select, update
 
-from orderhub.db.bulk import bulk_insert
+from orderhub.db.bulk import bulk_insert, bulk_update
 from orderhub.db.hints import among
 from orderhub.db.schema import order_events, order_lines, orders, shops
 from orderhub.orders.views import (
@@ -165,15 +165,33 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 
 def compare_and_set_status(
-    conn: Connection, order_ids: Sequence[int], *, expected: str, target: str, now: datetime
+    conn: Connection,
+    order_ids: Sequence[int],
+    *,
+    expected: str,
+    target: str,
+    now: datetime,
+    values: Sequence[dict[str, Any]] | None = None,
 ) -> list[int]:
-    """Move the orders still in `expected` to `target`; return the ids that moved.
+    """Move the orders still in `expected` to `target`; return the ids that moved. `values`
+    (one dict per order, with its `id`) sets other columns in the same UPDATE.
 
     The WHERE on the current status makes a concurrent change lose cleanly instead of
     being overwritten.
     """
     if not order_ids:
         return []
+    if values is not None:
+        return bulk_update(
+            conn,
+            orders,
+            key="id",
+            rows=values,
+            also={"status": target, "updated_at": now},
+            increment=("version",),
+            where={"status": expected},
+            returning=True,
+        )
     result = conn.execute(
         update(orders)
         .where(among(orders.c.id, order_ids), orders.c.status == expected)

@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, func, insert, select, update
 
-from orderhub.db.bulk import bulk_update
 from orderhub.db.cleaning_repo import claim
 from orderhub.db.hints import among
 from orderhub.db.schema import customers, order_lines, orders, shops, skus, stock
@@ -255,14 +254,6 @@ def insert_tasks(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
 def insert_gift_lines(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         conn.execute(insert(order_lines), rows)
-
-
-def mark_reviewed(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Per order: tags, priority, preferences and the review time (`oid` keys the order)."""
-    names = ("tags", "priority", "preferred_warehouse", "preferred_carrier", "reviewed_at")
-    bulk_update(
-        conn, orders, key="id", rows=[{"id": r["oid"], **{n: r[n] for n in names}} for r in rows]
-    )
 
 
 # --- reading decisions and queues -------------------------------------------------------

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
@@ -157,8 +158,11 @@ def transition_many(
     actor: str,
     reason: str,
     now: datetime | None = None,
+    values: Mapping[int, dict[str, Any]] | None = None,
 ) -> BatchTransition:
-    """Batch form for pipeline stages: one status read, one update per current status, bulk events."""
+    """Batch form for pipeline stages: one status read, one update per current status, bulk
+    events. `values` ({order_id: {column: value}}, the same columns for each) are written in
+    the same UPDATE as the status."""
     now = now or utc_now()
     result = BatchTransition()
     current_of = orders_repo.statuses_of(conn, order_ids)
@@ -177,7 +181,12 @@ def transition_many(
     events = []
     for current, ids in by_status.items():
         moved = orders_repo.compare_and_set_status(
-            conn, ids, expected=current, target=target.value, now=now
+            conn,
+            ids,
+            expected=current,
+            target=target.value,
+            now=now,
+            values=[{"id": i, **values[i]} for i in ids] if values is not None else None,
         )
         for order_id in set(ids) - set(moved):
             result.refused[order_id] = ConcurrentChange(order_id, current)

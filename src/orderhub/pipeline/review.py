@@ -140,9 +140,6 @@ def review_batch(
         ],
     )
     _write_gifts(conn, inputs, [d for d, _ in decided])
-    review_repo.mark_reviewed(
-        conn, [_marks(i, d, now) for i, (d, _) in zip(inputs, decided, strict=True)]
-    )
     holds = [
         (i.order_id, c, d[:2000])
         for i, (_, o) in zip(inputs, decided, strict=True)
@@ -156,7 +153,13 @@ def review_batch(
         for task in stage_tasks(i.order_id, rid, o.stages, version=version, now=now)
     ]
     review_repo.insert_tasks(conn, tasks)
-    move(conn, [(i.order_id, o) for i, (_, o) in zip(inputs, decided, strict=True)], actor=actor)
+    marks = {i.order_id: _marks(d, now) for i, (d, _) in zip(inputs, decided, strict=True)}
+    move(
+        conn,
+        [(i.order_id, o) for i, (_, o) in zip(inputs, decided, strict=True)],
+        actor=actor,
+        marks=marks,
+    )
     return [o for _, o in decided]
 
 
@@ -187,13 +190,20 @@ def stage_tasks(
     ]
 
 
-def move(conn: Connection, decided: Sequence[tuple[int, Outcome]], *, actor: str) -> None:
-    """Transition each order to its outcome's status, one batch per (target, reason)."""
+def move(
+    conn: Connection,
+    decided: Sequence[tuple[int, Outcome]],
+    *,
+    actor: str,
+    marks: dict[int, dict[str, Any]] | None = None,
+) -> None:
+    """Transition each order to its outcome's status, one batch per (target, reason); the
+    review's marks on the order (tags, priority, preferences, time) in the same UPDATE."""
     groups: dict[tuple[OrderStatus, str], list[int]] = defaultdict(list)
     for order_id, outcome in decided:
         groups[(_TARGET[outcome.kind], outcome.reason[:500])].append(order_id)
     for (target, reason), ids in groups.items():
-        transition_many(conn, ids, target, actor=actor, reason=reason)
+        transition_many(conn, ids, target, actor=actor, reason=reason, values=marks)
 
 
 def _gift_actions(rules: CompiledRuleSet) -> list[GiftAction]:
@@ -229,9 +239,8 @@ def _write_gifts(
     review_repo.insert_gift_lines(conn, rows)
 
 
-def _marks(i: ReviewInput, d: Decision, now: datetime) -> dict[str, Any]:
+def _marks(d: Decision, now: datetime) -> dict[str, Any]:
     return {
-        "oid": i.order_id,
         "tags": list(d.tags) or None,
         "priority": d.priority or 0,
         "preferred_warehouse": d.preferences.get("warehouse", ""),
