@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from orderhub.db import statistics
 from orderhub.db.engine import make_engine
 
 STAGES = ("clean", "merge", "review", "allocate")
@@ -65,7 +66,8 @@ def run_stages(
     merge: bool = True,
     progress: Callable[[str, int], None] | None = None,
 ) -> PipelineRun:
-    """One pass of every stage over what is waiting for it."""
+    """One pass of every stage over what is waiting for it. The merging process (one of
+    several workers) also refreshes stale planner statistics first (`db.statistics`)."""
     tune_collector()
     from orderhub.pipeline.allocate import run_allocation
     from orderhub.pipeline.clean import run_cleaning
@@ -83,6 +85,8 @@ def run_stages(
     def tick(stage: str) -> Callable[[int], None] | None:
         return (lambda n: progress(stage, n)) if progress else None
 
+    if merge:
+        timed("statistics", lambda: _refresh_statistics(engine))
     cleaned = timed(
         "clean", lambda: run_cleaning(engine, batch_size=batch_size, progress=tick("clean"))
     )
@@ -103,6 +107,11 @@ def run_stages(
         allocated.out_of_stock,
     )
     return out
+
+
+def _refresh_statistics(engine: Engine) -> None:
+    with engine.begin() as conn:
+        statistics.refresh(conn)
 
 
 def _worker(url: str, index: int, batch_size: int) -> PipelineRun:
