@@ -20,12 +20,19 @@ def _grow(engine: Engine, n: int) -> None:
             conn.execute(text("SELECT pg_stat_force_next_flush()"))
 
 
+def _settle(engine: Engine) -> None:
+    """Earlier tests on this database changed tables too: start from fresh statistics."""
+    with engine.begin() as conn:
+        statistics.refresh(conn)
+
+
 def test_a_table_that_grew_past_its_statistics_is_analysed_once(engine: Engine) -> None:
+    _settle(engine)
     _grow(engine, 1500)
     with engine.begin() as conn:
-        first = statistics.refresh(conn, ("customers", "order_lines"))
+        first = statistics.refresh(conn, ("customers",))
     with engine.begin() as conn:
-        second = statistics.refresh(conn, ("customers", "order_lines"))
+        second = statistics.refresh(conn, ("customers",))
     if engine.dialect.name != "postgresql":
         assert first == second == []  # SQLite's planner needs no statistics here
         return
@@ -38,6 +45,7 @@ def test_a_table_that_grew_past_its_statistics_is_analysed_once(engine: Engine) 
 
 
 def test_a_small_change_does_not_cost_an_analyse(engine: Engine) -> None:
+    _settle(engine)
     _grow(engine, 200)
     with engine.begin() as conn:
         assert statistics.refresh(conn, ("customers",)) == []
