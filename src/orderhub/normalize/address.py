@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from orderhub.normalize.address_index import INDEX, Entry
 from orderhub.normalize.address_scoring import (
@@ -112,19 +113,28 @@ def _scan(s: str, pos: int, lead: bool) -> tuple[list[Mention], int]:
 
 
 def _hint(field: str, value: str, notes: list[str]) -> Mention | None:
+    found, note = _read_hint(field, value)
+    if note:
+        notes.append(note)
+    return found
+
+
+@lru_cache(maxsize=16_384)
+def _read_hint(field: str, value: str) -> tuple[Mention | None, str]:
+    """A platform's province/city/district field as a mention (and a note when it names no
+    division). Cached: the same few thousand values arrive with every order."""
     v, _ = _clean(value)
     v = v.strip(SEPARATORS)
     if not v or v in PLACEHOLDER_HINTS:
-        return None
+        return None, ""
     match = INDEX.match_division(v, 0)
     if match is None or (match.end < len(v) and v[match.end :] not in LOOSE_SUFFIXES):
         match = INDEX.match_town(v, 0)
     if match is None:
-        notes.append(f"hint {field} {value} not recognised")
-        return None
+        return None, f"hint {field} {value} not recognised"
     kinds = _HINT_KINDS[field]
     entries = tuple(e for e in match.entries if _KIND[e.node] in kinds) or match.entries
-    return Mention(v, entries, 0, 0, field, False)
+    return Mention(v, entries, 0, 0, field, False), ""
 
 
 def _town_entries(match_entries: tuple[Entry, ...], anchors: set[int]) -> tuple[Entry, ...]:
