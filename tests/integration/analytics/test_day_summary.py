@@ -40,3 +40,28 @@ def test_orders_per_hour_shop_province_and_status(engine: Engine) -> None:
     assert found["per_status"] == {"received": 3}
     assert Decimal(found["amount"]["CNY"]) == Decimal("202.90") * 3
     assert utc["per_hour"][0] == 1 and utc["per_hour"][1] == 2  # the same orders in UTC hours
+
+
+def test_local_hours_with_half_hour_offsets_and_a_25_hour_day(engine: Engine) -> None:
+    with engine.begin() as conn:
+        shop = shops_repo.create_shop(
+            conn, code="shopify", name="Shopify", platform="shopify", currency="USD", now=utc_now()
+        )
+        # BASE_TIME is 2026-11-11 00:05 UTC. -14075 / -14015 minutes: 2026-11-01 05:30 and
+        # 06:30 UTC — 01:30 in New York twice (summer time ends at 06:00 UTC that day).
+        ingest_orders(
+            conn,
+            shop,
+            [
+                draft("A", minutes=0),
+                draft("B", minutes=60),
+                draft("DST-1", minutes=-14075),
+                draft("DST-2", minutes=-14015),
+            ],
+        )
+    with engine.connect() as conn:
+        india = day_summary(conn, date(2026, 11, 11), tz="Asia/Kolkata")  # UTC+05:30
+        new_york = day_summary(conn, date(2026, 11, 1), tz="America/New_York")
+    assert india["orders"] == 2 and india["per_hour"][5] == 1 and india["per_hour"][6] == 1
+    assert new_york["orders"] == 2 and new_york["per_hour"][1] == 2
+    assert sum(new_york["per_hour"]) == 2
