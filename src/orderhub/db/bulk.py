@@ -101,12 +101,16 @@ def _sqlite_params(
             columns.append(values)
         elif isinstance(table.c[name].type, JSON):
             columns.append([process(v) for v in values])
-        else:  # times and amounts repeat (a batch's `now`, common prices): convert each once
-            done: dict[Any, Any] = {}
-            columns.append(
-                [done[v] if v in done else done.setdefault(v, process(v)) for v in values]
-            )
+        else:
+            columns.append(_each_once(process, values))
     return list(zip(*columns, strict=True))
+
+
+def _each_once(convert: Any, values: list[Any]) -> list[Any]:
+    """`convert` over `values`, once per distinct value: times and amounts repeat (a batch's
+    `now`, common prices)."""
+    done: dict[Any, Any] = {}
+    return [done[v] if v in done else done.setdefault(v, convert(v)) for v in values]
 
 
 _PROCESSORS: dict[tuple[str, str], Any] = {}
@@ -167,9 +171,8 @@ def _pg_array(conn: Connection, column: Column[Any], values: list[Any]) -> list[
     processors are skipped (they turn Decimal into float for psycopg)."""
     kind = column.type
     if isinstance(kind, TypeDecorator):
-        done: dict[Any, Any] = {None: None}
         convert, dialect = kind.process_bind_param, conn.dialect
-        return [done[v] if v in done else done.setdefault(v, convert(v, dialect)) for v in values]
+        return _each_once(lambda v: None if v is None else convert(v, dialect), values)
     if isinstance(kind, JSON):
         return [None if v is None else json_text(v) for v in values]
     return values

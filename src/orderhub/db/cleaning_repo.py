@@ -194,16 +194,17 @@ def write_decisions(
     for rows in (linked, unlinked):
         bulk_update(conn, orders, key="id", rows=rows)
     mapped = [d for d in decisions if d.lines is not None]
-    _replace_lines(conn, [d for d in mapped if d.changed_lines is None])
-    _remap_lines(conn, [d for d in mapped if d.changed_lines is not None])
+    if mapped:
+        ids = sku_ids(conn)
+        _replace_lines(conn, [d for d in mapped if d.changed_lines is None], ids)
+        _remap_lines(conn, [d for d in mapped if d.changed_lines is not None], ids)
 
 
-def _remap_lines(conn: Connection, decisions: Sequence[CleanDecision]) -> None:
+def _remap_lines(conn: Connection, decisions: Sequence[CleanDecision], ids: dict[str, int]) -> None:
     """Lines that keep their place: only those mapped to another SKU are written, and any line
     whose SKU did not exist when it arrived gets the SKU's id now."""
     if not decisions:
         return
-    ids = sku_ids(conn)
     rows = [
         {"o": d.order_id, "n": no, "code": code, "sku": ids.get(code)}
         for d in decisions
@@ -230,10 +231,11 @@ def _remap_lines(conn: Connection, decisions: Sequence[CleanDecision]) -> None:
     )
 
 
-def _replace_lines(conn: Connection, decisions: Sequence[CleanDecision]) -> None:
+def _replace_lines(
+    conn: Connection, decisions: Sequence[CleanDecision], ids: dict[str, int]
+) -> None:
     if not decisions:
         return
-    ids = sku_ids(conn)
     conn.execute(
         delete(order_lines).where(among(order_lines.c.order_id, [d.order_id for d in decisions]))
     )

@@ -85,7 +85,7 @@ def run_stages(
     def tick(stage: str) -> Callable[[int], None] | None:
         return (lambda n: progress(stage, n)) if progress else None
 
-    if merge:
+    if merge and engine.dialect.name == "postgresql":  # SQLite plans without statistics
         timed("statistics", lambda: _refresh_statistics(engine))
     cleaned = timed(
         "clean", lambda: run_cleaning(engine, batch_size=batch_size, progress=tick("clean"))

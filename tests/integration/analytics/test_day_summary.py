@@ -10,26 +10,31 @@ from sqlalchemy import Engine
 from orderhub.analytics.day import day_summary
 from orderhub.channels.ingest import ingest_orders
 from orderhub.db import shops_repo
-from orderhub.orders.domain import utc_now
+from orderhub.orders.domain import OrderDraft, utc_now
 from tests.factories import draft
 
 
-def test_orders_per_hour_shop_province_and_status(engine: Engine) -> None:
+def _receive(engine: Engine, platform: str, currency: str, drafts: list[OrderDraft]) -> None:
     with engine.begin() as conn:
         shop = shops_repo.create_shop(
-            conn, code="tmall", name="天猫", platform="tmall", currency="CNY", now=utc_now()
+            conn, code=platform, name=platform, platform=platform, currency=currency, now=utc_now()
         )
-        # BASE_TIME is 2026-11-11 00:05 UTC = 08:05 in Shanghai; -540 min is the day before there.
-        ingest_orders(
-            conn,
-            shop,
-            [
-                draft("A", minutes=0),
-                draft("B", minutes=60),
-                draft("C", minutes=61),
-                draft("OLD", minutes=-540),
-            ],
-        )
+        ingest_orders(conn, shop, drafts)
+
+
+def test_orders_per_hour_shop_province_and_status(engine: Engine) -> None:
+    # BASE_TIME is 2026-11-11 00:05 UTC = 08:05 in Shanghai; -540 min is the day before there.
+    _receive(
+        engine,
+        "tmall",
+        "CNY",
+        [
+            draft("A", minutes=0),
+            draft("B", minutes=60),
+            draft("C", minutes=61),
+            draft("OLD", minutes=-540),
+        ],
+    )
     with engine.connect() as conn:
         found = day_summary(conn, date(2026, 11, 11))
         utc = day_summary(conn, date(2026, 11, 11), tz="UTC")
@@ -43,22 +48,19 @@ def test_orders_per_hour_shop_province_and_status(engine: Engine) -> None:
 
 
 def test_local_hours_with_half_hour_offsets_and_a_25_hour_day(engine: Engine) -> None:
-    with engine.begin() as conn:
-        shop = shops_repo.create_shop(
-            conn, code="shopify", name="Shopify", platform="shopify", currency="USD", now=utc_now()
-        )
-        # BASE_TIME is 2026-11-11 00:05 UTC. -14075 / -14015 minutes: 2026-11-01 05:30 and
-        # 06:30 UTC — 01:30 in New York twice (summer time ends at 06:00 UTC that day).
-        ingest_orders(
-            conn,
-            shop,
-            [
-                draft("A", minutes=0),
-                draft("B", minutes=60),
-                draft("DST-1", minutes=-14075),
-                draft("DST-2", minutes=-14015),
-            ],
-        )
+    # BASE_TIME is 2026-11-11 00:05 UTC. -14075 / -14015 minutes: 2026-11-01 05:30 and
+    # 06:30 UTC — 01:30 in New York twice (summer time ends at 06:00 UTC that day).
+    _receive(
+        engine,
+        "shopify",
+        "USD",
+        [
+            draft("A", minutes=0),
+            draft("B", minutes=60),
+            draft("DST-1", minutes=-14075),
+            draft("DST-2", minutes=-14015),
+        ],
+    )
     with engine.connect() as conn:
         india = day_summary(conn, date(2026, 11, 11), tz="Asia/Kolkata")  # UTC+05:30
         new_york = day_summary(conn, date(2026, 11, 1), tz="America/New_York")
