@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, func, insert, select, update
 
+from orderhub.db.bulk import bulk_insert
 from orderhub.db.cleaning_repo import claim
 from orderhub.db.hints import among
 from orderhub.db.schema import customers, order_lines, orders, shops, skus, stock
@@ -235,7 +236,7 @@ def insert_reviews(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int
     (A RETURNING that keeps parameter order costs SQLite one statement per row.)"""
     if not rows:
         return []
-    conn.execute(insert(order_reviews), list(rows))
+    bulk_insert(conn, order_reviews, rows)
     ids = [r["order_id"] for r in rows]
     newest = (
         select(order_reviews.c.order_id, func.max(order_reviews.c.id))
