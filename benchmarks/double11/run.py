@@ -3,6 +3,7 @@ over a seeded day of platform payloads, against the raw insert rate of the same 
 
     python -m benchmarks.double11 [--orders 200000] [--runs 3] [--chunk 2000] [--seed 11]
                                   [--db sqlite|postgresql|both] [--pg-url URL] [--workers 2]
+                                  [--profile FILE]
 
 Each run is a fresh database in a fresh process (so its peak memory is its own). The pipeline
 run streams the day chunk by chunk: each chunk is parsed and received (new, re-delivered or
@@ -23,6 +24,9 @@ import statistics
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from benchmarks.common import database_urls, fresh_database
@@ -35,7 +39,9 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def pipeline_run(url: str, orders: int, seed: int, chunk: int, workers: int = 1) -> dict[str, Any]:
+def pipeline_run(
+    url: str, orders: int, seed: int, chunk: int, workers: int = 1, profile: str = ""
+) -> dict[str, Any]:
     """One timed pipeline run; returns stage seconds, counts and checks. The day is generated
     in this process (its time is not counted); with `workers` > 1 (PostgreSQL) the chunks go
     through a queue to worker processes that each receive theirs and run every stage,
@@ -68,8 +74,9 @@ def pipeline_run(url: str, orders: int, seed: int, chunk: int, workers: int = 1)
             parts.append(_work(url, seed, None, 0, None))  # whatever a worker left behind
         else:
             part = _Worker(url, seed, 0)
-            generating = _feed(stream, part.take)
-            parts = [part.finish()]
+            with profiled(profile) as sampled:
+                generating = _feed(stream, sampled(part.take))
+                parts = [sampled(part.finish)()]
         wall = time.perf_counter() - started - generating
         # The day's pipeline time: workers run side by side, so the busiest one's time, then
         # the drain after them (not the wall less the generator: it ran alongside the workers).
@@ -94,6 +101,54 @@ def pipeline_run(url: str, orders: int, seed: int, chunk: int, workers: int = 1)
         "checks": checks,
         "peak_mb": max([p["peak_mb"] for p in parts] + [_peak_mb()]),
     }
+
+
+@contextmanager
+def profiled(path: str) -> Iterator[Callable[[Callable[..., Any]], Callable[..., Any]]]:
+    """With a `path`, sample what the wrapped calls do (the pipeline, not the generator) with
+    pyinstrument: the call tree to `path` (HTML when it ends in .html), the functions with the
+    most time of their own to stdout. Without one, calls are left as they are."""
+    if not path:
+        yield lambda call: call
+        return
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.001)
+
+    def sampled(call: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any) -> Any:
+            profiler.start()  # sessions of successive calls are combined
+            try:
+                return call(*args)
+            finally:
+                profiler.stop()
+
+        return run
+
+    yield sampled
+    html = path.endswith(".html")
+    text = profiler.output_html() if html else profiler.output_text(color=False, show_all=False)
+    Path(path).write_text(text, encoding="utf-8")
+    _print_own_time(profiler.last_session, path)
+
+
+def _print_own_time(session: Any, path: str, top: int = 25) -> None:
+    own: dict[str, float] = defaultdict(float)
+    frames = [session.root_frame()]
+    while frames:
+        frame = frames.pop()
+        if frame is None:
+            continue
+        frames.extend(frame.children)
+        if frame.is_synthetic:
+            continue
+        where = f"{frame.function} ({frame.file_path_short}:{frame.line_no})"
+        own[where] += frame.total_self_time
+    total = session.duration or 1.0
+    print(f"\nprofile: {session.duration:.1f} s sampled; call tree in {path}")
+    print(f"{'own %':>6}  function")
+    for where, seconds in sorted(own.items(), key=lambda kv: -kv[1])[:top]:
+        print(f"{seconds / total:>6.1%}  {where}")
 
 
 def _result(results: Any, procs: list[Any]) -> dict[str, Any]:
@@ -268,12 +323,13 @@ def baseline_run(url: str, orders: int, seed: int, chunk: int) -> dict[str, Any]
 
 
 def _in_process(
-    kind: str, url: str, orders: int, seed: int, chunk: int, workers: int
+    kind: str, url: str, orders: int, seed: int, chunk: int, workers: int, profile: str = ""
 ) -> dict[str, Any]:
     """Run one measurement in a fresh process (not a pool's daemon: it may start workers)."""
     ctx = multiprocessing.get_context("spawn")
     results: Any = ctx.Queue()
-    proc = ctx.Process(target=_measure, args=(kind, url, orders, seed, chunk, workers, results))
+    args = (kind, url, orders, seed, chunk, workers, profile, results)
+    proc = ctx.Process(target=_measure, args=args)
     proc.start()
     found = results.get()
     proc.join()
@@ -283,11 +339,18 @@ def _in_process(
 
 
 def _measure(
-    kind: str, url: str, orders: int, seed: int, chunk: int, workers: int, results: Any
+    kind: str,
+    url: str,
+    orders: int,
+    seed: int,
+    chunk: int,
+    workers: int,
+    profile: str,
+    results: Any,
 ) -> None:
     try:
         if kind == "pipeline":
-            results.put(pipeline_run(url, orders, seed, chunk, workers))
+            results.put(pipeline_run(url, orders, seed, chunk, workers, profile))
         else:
             results.put(baseline_run(url, orders, seed, chunk))
     except Exception as exc:
@@ -304,10 +367,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--pg-url")
     parser.add_argument("--workers", type=int, default=2, help="pipeline processes on PostgreSQL")
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="instead of the table: one pipeline run in one process under pyinstrument; "
+        "its call tree to FILE (FILE-DB.txt|.html), the top functions by own time printed",
+    )
     args = parser.parse_args(argv)
     failed = False
     for backend, url in database_urls(args.pg_url):
         if args.db not in (backend, "both"):
+            continue
+        if args.profile:
+            stem, dot, ext = args.profile.rpartition(".")
+            path = f"{stem}-{backend}.{ext}" if dot else f"{args.profile}-{backend}"
+            run = _in_process("pipeline", url, args.orders, args.seed, args.chunk, 1, path)
+            problems = run["checks"]["problems"]
+            print(f"{backend}: {'CHECK FAILED: ' + str(problems) if problems else 'checks passed'}")
+            failed = failed or bool(problems)
             continue
         results: dict[str, list[dict[str, Any]]] = {"baseline": [], "pipeline": []}
         workers = args.workers if backend == "postgresql" else 1
