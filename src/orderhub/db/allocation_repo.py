@@ -25,6 +25,7 @@ from sqlalchemy import (
 from orderhub.db.bulk import bulk_insert
 from orderhub.db.cleaning_repo import claim
 from orderhub.db.hints import among
+from orderhub.db.records import records
 from orderhub.db.schema import order_holds, order_lines, orders, shops, skus, warehouses
 from orderhub.db.schema_inventory import (
     expected_receipts,
@@ -56,7 +57,7 @@ def candidates(
     limit: int,
     early: Sequence[tuple[int, datetime]] = (),
     include_waiting: bool = True,
-) -> list[Row[Any]]:
+) -> list[Any]:
     """Orders to allocate, oldest paid first: approved, presale, and those waiting only for
     stock (on hold with OUT_OF_STOCK and no other reason); plus, for shops that reserve at
     ingest (`early`: shop id and the unpaid cut-off), cleaned orders not reviewed yet that hold
@@ -97,7 +98,7 @@ def candidates(
             tuple_(key, orders.c.id)
             > tuple_(literal(after[0], orders.c.placed_at.type), literal(after[1]))
         )
-    return list(conn.execute(claim(conn, query)))
+    return records(conn.execute(claim(conn, query)))
 
 
 FREEING = ("receipt", "return", "transfer_in", "adjustment", "stock_count", "release")
@@ -156,8 +157,7 @@ def lines(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[Row[Any]
             .where(among(order_lines.c.order_id, list(order_ids)))
             .order_by(order_lines.c.order_id, order_lines.c.line_no)
         )
-        result: Any = conn.execute(query)
-        for r in result:
+        for r in records(conn.execute(query)):
             out[r.order_id].append(r)
     return out
 

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, bindparam, delete, select, update
 from orderhub.db import settings_repo
 from orderhub.db.bulk import bulk_insert, bulk_update
 from orderhub.db.hints import among
+from orderhub.db.records import records
 from orderhub.db.schema import (
     bundle_components,
     order_holds,
@@ -66,13 +67,13 @@ def orders_to_clean(
         query = claim(
             conn, query.where(orders.c.status == "received", orders.c.cleaned_at.is_(None))
         )
-    heads = conn.execute(query).all()
+    heads = records(conn.execute(query))
     lines, numbers = _lines(conn, [h.id for h in heads])
     return [
         OrderFacts(
             order_id=h.id,
             shop_code=h.code,
-            receiver=Address(**{n: h._mapping[f"receiver_{n}"] for n in _RECEIVER}),
+            receiver=Address(**{n: getattr(h, f"receiver_{n}") for n in _RECEIVER}),
             lines=tuple(lines[h.id]),
             line_nos=tuple(numbers[h.id]),
             channel=h.channel,
@@ -100,7 +101,7 @@ def _lines(
         .where(among(order_lines.c.order_id, order_ids))
         .order_by(order_lines.c.order_id, order_lines.c.line_no)
     )
-    for r in conn.execute(query):
+    for r in records(conn.execute(query)):
         numbers[r.order_id].append(r.line_no)
         found[r.order_id].append(
             LineDraft(

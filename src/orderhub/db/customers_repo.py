@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func, select
 
 from orderhub.db.bulk import bulk_insert
 from orderhub.db.hints import among, not_indexed
+from orderhub.db.records import records
 from orderhub.db.schema import customer_identities, customers, order_lines, orders, shops
 
 
@@ -115,7 +116,7 @@ def recent_orders_of(
             .join(shops, shops.c.id == orders.c.shop_id)
             .where(among(column, values), not_indexed(orders.c.placed_at).between(since, until))
         )
-        for row in conn.execute(query):
+        for row in records(conn.execute(query)):
             if row.id not in skip:
                 found.setdefault(row.id, row)
     return [found[i] for i in sorted(found)]

@@ -31,6 +31,7 @@ from sqlalchemy import (
 from orderhub.customers.profile import GradeRule
 from orderhub.db.hints import among
 from orderhub.db.orders_repo import BadCursor
+from orderhub.db.records import records
 from orderhub.db.schema import customer_identities, customers, order_events, orders, shops
 from orderhub.db.types import Amount
 
@@ -90,7 +91,7 @@ def orders_of(conn: Connection, customer_id: int) -> list[Row[Any]]:
         .where(orders.c.customer_id == customer_id, counted())
         .order_by(orders.c.placed_at.desc(), orders.c.id.desc())
     )
-    return list(conn.execute(query))
+    return records(conn.execute(query))
 
 
 def cleaning_notes_of(conn: Connection, customer_id: int, *, limit: int) -> list[Row[Any]]:
@@ -113,7 +114,7 @@ def cleaning_notes_of(conn: Connection, customer_id: int, *, limit: int) -> list
         .order_by(order_events.c.id.desc())
         .limit(limit)
     )
-    return list(conn.execute(query))
+    return records(conn.execute(query))
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +151,7 @@ def page_of_customers(
     return rows[:limit], next_cursor
 
 
-def order_stats(conn: Connection, customer_ids: Sequence[int]) -> list[Row[Any]]:
+def order_stats(conn: Connection, customer_ids: Sequence[int]) -> list[Any]:
     """Per customer and currency: orders, returned orders, money kept, last order."""
     if not customer_ids:
         return []
@@ -168,7 +169,7 @@ def order_stats(conn: Connection, customer_ids: Sequence[int]) -> list[Row[Any]]
         .where(among(orders.c.customer_id, sorted(set(customer_ids))), counted())
         .group_by(orders.c.customer_id, orders.c.currency)
     )
-    return list(conn.execute(query))
+    return records(conn.execute(query))
 
 
 def _search(text: str) -> ColumnElement[bool]:

@@ -207,4 +207,4 @@ def insert_events(conn: Connection, events: Sequence[dict[str, Any]]) -> None:
 
 def statuses_of(conn: Connection, order_ids: Sequence[int]) -> dict[int, str]:
     rows = conn.execute(select(orders.c.id, orders.c.status).where(among(orders.c.id, order_ids)))
-    return {row.id: row.status for row in rows}
+    return {order_id: status for order_id, status in rows}  # noqa: C416 - Row to tuple

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Row, and_, func, insert, select, update
 from orderhub.db.bulk import bulk_insert
 from orderhub.db.cleaning_repo import claim
 from orderhub.db.hints import among
+from orderhub.db.records import records
 from orderhub.db.schema import customers, order_lines, orders, shops, skus, stock
 from orderhub.db.schema_review import order_reviews, review_tasks, rule_sets
 
@@ -132,7 +133,7 @@ def order_rows(conn: Connection, order_ids: Sequence[int]) -> list[Row[Any]]:
         .where(among(orders.c.id, list(order_ids)))
         .order_by(orders.c.id)
     )
-    return list(conn.execute(query))
+    return records(conn.execute(query))
 
 
 def line_rows(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[Row[Any]]]:
@@ -152,7 +153,7 @@ def line_rows(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[Row[
         .where(among(order_lines.c.order_id, list(order_ids)))
         .order_by(order_lines.c.order_id, order_lines.c.line_no)
     )
-    for row in conn.execute(query):
+    for row in records(conn.execute(query)):
         out[row.order_id].append(row)
     return out
 
