@@ -50,6 +50,27 @@ def _open_hold(code: str | None = None, *, other_than: str | None = None) -> Any
     return exists().where(*cond)
 
 
+# What allocation reads of an order (its decision, its carrier rules, its writes): not the
+# whole row — every time and amount column read is a conversion per order.
+_CANDIDATE_COLUMNS = tuple(
+    orders.c[name]
+    for name in (
+        "id",
+        "shop_id",
+        "status",
+        "payment_status",
+        "is_presale",
+        "tags",
+        "receiver_country",
+        "receiver_province",
+        "receiver_city",
+        "receiver_district",
+        "preferred_warehouse",
+        "preferred_carrier",
+    )
+)
+
+
 def candidates(
     conn: Connection,
     *,
@@ -83,7 +104,7 @@ def candidates(
     key = _paid_key()
     query = (
         select(
-            orders,
+            *_CANDIDATE_COLUMNS,
             key.label("paid_key"),
             shops.c.code.label("shop_code"),
             shops.c.settings.label("shop_settings"),
