@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, select
 
 from orderhub.channels.ingest import ingest_orders
 from orderhub.db import shops_repo
+from orderhub.db.records import records
 from orderhub.db.schema import orders
 from orderhub.orders.domain import ShopRef
 from tests.factories import draft
@@ -64,3 +65,26 @@ def test_naive_times_are_refused_before_they_reach_the_database(engine: Engine) 
     assert UTCDateTime().process_result_value(datetime(2026, 1, 1), engine.dialect) == datetime(
         2026, 1, 1, tzinfo=UTC
     )
+
+
+def test_records_read_like_rows_with_the_same_exact_types(engine: Engine) -> None:
+    """The pipeline's reads as named tuples: same values and types as SQLAlchemy's rows
+    (exact amounts, UTC times), fields by column name or label, by index, unpacked."""
+    with engine.begin() as conn:
+        ingest_orders(conn, _shop(engine), [draft("R1"), draft("R2")])
+        query = select(
+            orders.c.platform_order_id, orders.c.total_amount, orders.c.placed_at.label("at")
+        ).order_by(orders.c.platform_order_id)
+        rows = conn.execute(query).all()
+        found = records(conn.execute(query))
+    assert [tuple(r) for r in found] == [tuple(r) for r in rows]
+    first = found[0]
+    assert first.platform_order_id == "R1" and isinstance(first.total_amount, Decimal)
+    assert first.at.tzinfo is not None and first.at.utcoffset() == timedelta(0)
+    number, total, _ = first
+    assert (number, total) == (first[0], rows[0].total_amount)
+
+
+def test_records_refuse_a_label_that_cannot_be_a_field_name(engine: Engine) -> None:
+    with engine.begin() as conn, pytest.raises(ValueError, match="identifier"):
+        records(conn.execute(select(func.count().label("order count"))))
