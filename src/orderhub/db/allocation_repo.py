@@ -161,8 +161,8 @@ def early_shops(conn: Connection) -> list[tuple[int, int]]:
     return out
 
 
-def lines(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[Row[Any]]]:
-    out: dict[int, list[Row[Any]]] = defaultdict(list)
+def lines(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = defaultdict(list)
     if order_ids:
         query = (
             select(

@@ -91,7 +91,7 @@ def orders_of(conn: Connection, customer_id: int) -> list[Row[Any]]:
         .where(orders.c.customer_id == customer_id, counted())
         .order_by(orders.c.placed_at.desc(), orders.c.id.desc())
     )
-    return records(conn.execute(query))
+    return list(conn.execute(query))
 
 
 def cleaning_notes_of(conn: Connection, customer_id: int, *, limit: int) -> list[Row[Any]]:
@@ -114,7 +114,7 @@ def cleaning_notes_of(conn: Connection, customer_id: int, *, limit: int) -> list
         .order_by(order_events.c.id.desc())
         .limit(limit)
     )
-    return records(conn.execute(query))
+    return list(conn.execute(query))
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,8 +85,8 @@ def orders_to_review(conn: Connection, *, after_id: int, limit: int) -> list[int
     return [r[0] for r in conn.execute(claim(conn, query))]
 
 
-def order_rows(conn: Connection, order_ids: Sequence[int]) -> list[Row[Any]]:
-    """Each order with its shop and customer columns review needs."""
+def order_rows(conn: Connection, order_ids: Sequence[int]) -> list[Any]:
+    """Each order with its shop and customer columns review needs (`db.records`)."""
     if not order_ids:
         return []
     query = (
@@ -136,9 +136,9 @@ def order_rows(conn: Connection, order_ids: Sequence[int]) -> list[Row[Any]]:
     return records(conn.execute(query))
 
 
-def line_rows(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[Row[Any]]]:
-    """Lines per order with their SKU's category, usual price and cost."""
-    out: dict[int, list[Row[Any]]] = defaultdict(list)
+def line_rows(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[Any]]:
+    """Lines per order with their SKU's category, usual price and cost (`db.records`)."""
+    out: dict[int, list[Any]] = defaultdict(list)
     if not order_ids:
         return out
     query = (
