@@ -41,6 +41,7 @@ from orderhub.customers.profile import (
 )
 from orderhub.db import customers_views_repo as repo
 from orderhub.db.quarantine_repo import record_security_event
+from orderhub.db.records import Record
 from orderhub.errors import BusinessError, ErrorCode
 from orderhub.orders.domain import utc_now
 
@@ -288,7 +289,7 @@ def list_customers(
         limit=limit,
         cursor=cursor,
     )
-    stats: dict[int, list[Row[Any]]] = defaultdict(list)
+    stats: dict[int, list[Record]] = defaultdict(list)
     for s in repo.order_stats(conn, [r.id for r in rows]):
         stats[s.customer_id].append(s)
     return CustomerPage(
@@ -296,9 +297,7 @@ def list_customers(
     )
 
 
-def _summary(
-    row: Row[Any], stats: Sequence[Row[Any]], rules: Sequence[GradeRule]
-) -> CustomerSummary:
+def _summary(row: Row[Any], stats: Sequence[Record], rules: Sequence[GradeRule]) -> CustomerSummary:
     order_count = sum(int(s.orders) for s in stats)
     returns = sum(int(s.returns or 0) for s in stats)
     spent = {

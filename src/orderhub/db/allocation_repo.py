@@ -25,7 +25,7 @@ from sqlalchemy import (
 from orderhub.db.bulk import bulk_insert
 from orderhub.db.cleaning_repo import claim
 from orderhub.db.hints import among
-from orderhub.db.records import records
+from orderhub.db.records import Record, records
 from orderhub.db.schema import order_holds, order_lines, orders, shops, skus, warehouses
 from orderhub.db.schema_inventory import (
     expected_receipts,
@@ -78,7 +78,7 @@ def candidates(
     limit: int,
     early: Sequence[tuple[int, datetime]] = (),
     include_waiting: bool = True,
-) -> list[Any]:
+) -> list[Record]:
     """Orders to allocate, oldest paid first: approved, presale, and those waiting only for
     stock (on hold with OUT_OF_STOCK and no other reason); plus, for shops that reserve at
     ingest (`early`: shop id and the unpaid cut-off), cleaned orders not reviewed yet that hold
@@ -161,8 +161,8 @@ def early_shops(conn: Connection) -> list[tuple[int, int]]:
     return out
 
 
-def lines(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[Any]]:
-    out: dict[int, list[Any]] = defaultdict(list)
+def lines(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[Record]]:
+    out: dict[int, list[Record]] = defaultdict(list)
     if order_ids:
         query = (
             select(

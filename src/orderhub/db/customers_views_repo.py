@@ -31,7 +31,7 @@ from sqlalchemy import (
 from orderhub.customers.profile import GradeRule
 from orderhub.db.hints import among
 from orderhub.db.orders_repo import BadCursor
-from orderhub.db.records import records
+from orderhub.db.records import Record, records
 from orderhub.db.schema import customer_identities, customers, order_events, orders, shops
 from orderhub.db.types import Amount
 
@@ -151,7 +151,7 @@ def page_of_customers(
     return rows[:limit], next_cursor
 
 
-def order_stats(conn: Connection, customer_ids: Sequence[int]) -> list[Any]:
+def order_stats(conn: Connection, customer_ids: Sequence[int]) -> list[Record]:
     """Per customer and currency: orders, returned orders, money kept, last order."""
     if not customer_ids:
         return []

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections import namedtuple
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import CursorResult, Result
 
+# A row made by `records`: fields by name, index and unpacking (typed loosely, like a Row's).
+Record: TypeAlias = Any
 
-def records(result: Result[Any] | CursorResult[Any]) -> list[Any]:
+
+def records(result: Result[Any] | CursorResult[Any]) -> list[Record]:
     """Every row of `result` as a named tuple of its columns (labels are the field names)."""
     make = _record_type(tuple(result.keys()))._make
     return [make(row) for row in result.all()]

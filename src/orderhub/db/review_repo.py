@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Row, and_, func, insert, select, update
 from orderhub.db.bulk import bulk_insert
 from orderhub.db.cleaning_repo import claim
 from orderhub.db.hints import among
-from orderhub.db.records import records
+from orderhub.db.records import Record, records
 from orderhub.db.schema import customers, order_lines, orders, shops, skus, stock
 from orderhub.db.schema_review import order_reviews, review_tasks, rule_sets
 
@@ -85,7 +85,7 @@ def orders_to_review(conn: Connection, *, after_id: int, limit: int) -> list[int
     return [r[0] for r in conn.execute(claim(conn, query))]
 
 
-def order_rows(conn: Connection, order_ids: Sequence[int]) -> list[Any]:
+def order_rows(conn: Connection, order_ids: Sequence[int]) -> list[Record]:
     """Each order with its shop and customer columns review needs (`db.records`)."""
     if not order_ids:
         return []
@@ -136,9 +136,9 @@ def order_rows(conn: Connection, order_ids: Sequence[int]) -> list[Any]:
     return records(conn.execute(query))
 
 
-def line_rows(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[Any]]:
+def line_rows(conn: Connection, order_ids: Sequence[int]) -> dict[int, list[Record]]:
     """Lines per order with their SKU's category, usual price and cost (`db.records`)."""
-    out: dict[int, list[Any]] = defaultdict(list)
+    out: dict[int, list[Record]] = defaultdict(list)
     if not order_ids:
         return out
     query = (

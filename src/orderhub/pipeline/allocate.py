@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row
+from sqlalchemy import Connection, Engine
 
 from orderhub.allocation import (
     OrderToAllocate,
@@ -28,6 +28,7 @@ from orderhub.allocation import (
 from orderhub.db import allocation_repo, cleaning_repo, settings_repo, stock_repo
 from orderhub.db.allocation_repo import OUT_OF_STOCK
 from orderhub.db.engine import writer
+from orderhub.db.records import Record
 from orderhub.inventory.actions import Reservation, release, reserve
 from orderhub.orders.actions import transition_many
 from orderhub.orders.domain import utc_now
@@ -103,7 +104,7 @@ def expire_unpaid(conn: Connection) -> list[tuple[int, datetime]]:
     return early
 
 
-def allocate_batch(conn: Connection, rows: Sequence[Row[Any]], ctx: Context) -> AllocateResult:
+def allocate_batch(conn: Connection, rows: Sequence[Record], ctx: Context) -> AllocateResult:
     ids = [r.id for r in rows]
     lines = allocation_repo.lines(conn, ids)
     sku_ids = sorted({ln.sku_id for ls in lines.values() for ln in ls})
@@ -141,11 +142,11 @@ class _Allocator:
     def __init__(self, ctx: Context, avail: dict[str, dict[str, int]], incoming: _Incoming) -> None:
         self.ctx, self.avail, self.incoming = ctx, avail, incoming
         self.result = AllocateResult()
-        self.plans: list[tuple[Row[Any], Sequence[Row[Any]], WarehouseChoice, dict[str, Any]]] = []
+        self.plans: list[tuple[Record, Sequence[Record], WarehouseChoice, dict[str, Any]]] = []
         self.blocked: set[str] = set()
-        self.pending: list[tuple[Row[Any], Sequence[Row[Any]], OrderToAllocate]] = []
+        self.pending: list[tuple[Record, Sequence[Record], OrderToAllocate]] = []
 
-    def add(self, row: Row[Any], order_lines: Sequence[Row[Any]]) -> None:
+    def add(self, row: Record, order_lines: Sequence[Record]) -> None:
         order = to_allocate(row, order_lines)
         if {ln.sku for ln in order_lines} & self.blocked:
             self.flush()
@@ -179,8 +180,8 @@ class _Allocator:
 
     def decide(
         self,
-        row: Row[Any],
-        order_lines: Sequence[Row[Any]],
+        row: Record,
+        order_lines: Sequence[Record],
         order: OrderToAllocate,
         choice: WarehouseChoice | Unfillable,
     ) -> None:
@@ -236,7 +237,7 @@ class _Incoming:
         self.waiting: dict[int, Unfillable] = {}
         self.reasons: dict[int, str] = {}
 
-    def covers(self, choice: Unfillable, order_lines: Sequence[Row[Any]], *, presale: bool) -> bool:
+    def covers(self, choice: Unfillable, order_lines: Sequence[Record], *, presale: bool) -> bool:
         need: dict[int, int] = defaultdict(int)
         for ln in order_lines:
             need[ln.sku_id] += ln.quantity
@@ -254,8 +255,8 @@ class _Incoming:
 
 def _write(
     conn: Connection,
-    rows: Sequence[Row[Any]],
-    plans: Sequence[tuple[Row[Any], Sequence[Row[Any]], WarehouseChoice, dict[str, Any]]],
+    rows: Sequence[Record],
+    plans: Sequence[tuple[Record, Sequence[Record], WarehouseChoice, dict[str, Any]]],
     incoming: _Incoming,
     result: AllocateResult,
 ) -> None:

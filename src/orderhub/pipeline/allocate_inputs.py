@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 
 from orderhub.allocation import (
     AllocationConfig,
@@ -31,6 +31,7 @@ from orderhub.allocation import (
 )
 from orderhub.allocation.model import HANDLING_ATTRIBUTES
 from orderhub.db import allocation_repo, settings_repo
+from orderhub.db.records import Record
 
 log = logging.getLogger(__name__)
 CARRIERS, RATES, CARRIER_RULES = "carriers", "carrier_rates", "carrier_rules"
@@ -77,7 +78,7 @@ class Context:
             self._marks = (steps, limits, thresholds)
         return self._marks
 
-    def config_for(self, row: Row[Any]) -> AllocationConfig:
+    def config_for(self, row: Record) -> AllocationConfig:
         """The shop's strategy; a stored one that no longer reads falls back to the default
         (logged) rather than stopping every shop's orders."""
         config = self.configs.get(row.shop_code)
@@ -115,7 +116,7 @@ def _handling(attributes: Any) -> frozenset[str]:
     return frozenset(a for a in HANDLING_ATTRIBUTES if attrs.get(a) or a in listed)
 
 
-def to_allocate(row: Row[Any], lines: Sequence[Row[Any]]) -> OrderToAllocate:
+def to_allocate(row: Record, lines: Sequence[Record]) -> OrderToAllocate:
     tags = set(row.tags or ())
     return OrderToAllocate(
         order_id=str(row.id),
@@ -136,7 +137,7 @@ def to_allocate(row: Row[Any], lines: Sequence[Row[Any]]) -> OrderToAllocate:
 
 
 def with_carriers(
-    order: OrderToAllocate, choice: WarehouseChoice, lines: Sequence[Row[Any]], ctx: Context
+    order: OrderToAllocate, choice: WarehouseChoice, lines: Sequence[Record], ctx: Context
 ) -> dict[str, Any]:
     """Each parcel with its carrier (chosen on the parcel's own weight, volume and handling)."""
     by_line = {ln.line_no: ln for ln in lines}

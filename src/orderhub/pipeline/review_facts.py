@@ -10,13 +10,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 
 from orderhub.customers.grades import grade_rules
 from orderhub.customers.profile import GradeRule, Profile, grade_of
 from orderhub.db import customers_views_repo, review_repo
+from orderhub.db.records import Record
 from orderhub.review.exceptions import ExceptionFacts, Finding, LineFacts, check_exceptions
 from orderhub.review.facts import OrderFacts
 from orderhub.review.outcome import ReviewSettings
@@ -61,7 +61,7 @@ def _customer_stats(
     conn: Connection, customer_ids: set[int], rules: Sequence[GradeRule]
 ) -> dict[int, tuple[str, int]]:
     """Customer -> (grade, orders before this one)."""
-    per: dict[int, list[Row[Any]]] = defaultdict(list)
+    per: dict[int, list[Record]] = defaultdict(list)
     for s in customers_views_repo.order_stats(conn, sorted(customer_ids)):
         per[s.customer_id].append(s)
     out: dict[int, tuple[str, int]] = {}
@@ -75,7 +75,7 @@ def _customer_stats(
 
 
 def _order_facts(
-    row: Row[Any], lines: Sequence[Row[Any]], grade: str, count: int, codes: frozenset[str]
+    row: Record, lines: Sequence[Record], grade: str, count: int, codes: frozenset[str]
 ) -> OrderFacts:
     goods = [ln for ln in lines if not ln.is_gift]
     home_country = str((row.shop_settings or {}).get("country", "CN")).upper()
@@ -109,7 +109,7 @@ def _order_facts(
 
 
 def _check_facts(
-    row: Row[Any], lines: Sequence[Row[Any]], balances: dict[tuple[int, str], Decimal]
+    row: Record, lines: Sequence[Record], balances: dict[tuple[int, str], Decimal]
 ) -> ExceptionFacts:
     is_cn = row.receiver_country.upper() == "CN"
     balance = balances.get((row.customer_id, row.currency), Decimal(0))
@@ -136,7 +136,7 @@ def _check_facts(
     )
 
 
-def _line_facts(ln: Row[Any], currency: str) -> LineFacts:
+def _line_facts(ln: Record, currency: str) -> LineFacts:
     """A bundle component's price is its share of the bundle: not comparable to its own price."""
     comparable = ln.sku_currency == currency and not ln.bundle_sku_code
     return LineFacts(
