@@ -156,11 +156,16 @@ class Day:
                 )
             elif table == "orders":
                 where, params = "id BETWEEN ? AND ?", [lo, hi]
-            elif table == "quarantine":
-                where, params = ("1" if k == 0 else "0"), []
+            elif table == "quarantine":  # no order: all with the first chunk
+                if k:
+                    found[table] = []
+                    continue
+                where, params = "1", []
             else:
                 where, params = "order_id BETWEEN ? AND ?", [lo, hi]
-            query = f"SELECT * FROM {table} WHERE rowid > ? AND {where} ORDER BY rowid"
+            # `+rowid`: not a range to search by (that would scan the table for every chunk),
+            # the chunk's own condition picks the rows by index.
+            query = f"SELECT * FROM {table} WHERE +rowid > ? AND {where} ORDER BY rowid"
             found[table] = self.day.execute(query, [first, *params]).fetchall()
         return found
 
