@@ -68,28 +68,18 @@ LATER = ("customer_id", "cleaned_at", "tags", "reviewed_at")  # empty when an or
 
 
 def day_database(folder: Path, orders: int, seed: int, chunk: int) -> tuple[float, int]:
-    """The pipeline's day in `folder/day.db` (and the world before it in `world.db`);
-    the pipeline's seconds and the valid orders."""
+    """The pipeline's day in `folder/day.db` (one `benchmarks.double11` pipeline run, checks
+    included) and the world before it in `world.db`; the pipeline's seconds and valid orders."""
     from benchmarks.common import fresh_database
-    from benchmarks.double11 import StreamCounts, build_world, deliveries, load_world
-    from benchmarks.double11.run import _Worker, check
+    from benchmarks.double11 import build_world, load_world
+    from benchmarks.double11.run import pipeline_run
 
-    url = f"sqlite:///{folder / 'day.db'}"
-    world = build_world(seed, orders=orders)
-    counts = StreamCounts()
-    with fresh_database(url) as c:
-        load_world(c.engine, world)
-        snapshot = sqlite3.connect(folder / "day.db", isolation_level=None)
-        snapshot.execute("VACUUM INTO ?", (str(folder / "world.db"),))
-        snapshot.close()
-        worker = _Worker(url, seed, 0)
-        for batch in deliveries(world, orders, seed, chunk=chunk, counts=counts):
-            worker.take(batch)
-        worker.finish()
-        problems = check(c.engine, counts)["problems"]
-    if problems:
-        raise SystemExit(f"pipeline run failed its checks: {problems}")
-    return sum(worker.seconds.values()), counts.valid
+    with fresh_database(f"sqlite:///{folder / 'world.db'}") as c:  # the seed makes it the same
+        load_world(c.engine, build_world(seed, orders=orders))
+    run = pipeline_run(f"sqlite:///{folder / 'day.db'}", orders, seed, chunk)
+    if run["checks"]["problems"]:
+        raise SystemExit(f"pipeline run failed its checks: {run['checks']['problems']}")
+    return float(run["elapsed"]), int(run["valid"])
 
 
 class Day:
